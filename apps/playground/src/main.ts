@@ -1,0 +1,3 @@
+import { VERSION } from '@org/proxy';
+
+console.log(`@org/proxy ${VERSION}`);

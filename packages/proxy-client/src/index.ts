@@ -1,0 +1,7 @@
+/**
+ * @packageDocumentation
+ * Everything exported here is public API of `@org/proxy-client`.
+ */
+
+/** The version of this package. */
+export const VERSION = '0.0.0';

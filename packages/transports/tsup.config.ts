@@ -1,0 +1,3 @@
+import { defineBuild } from '../../tooling/tsup.base.ts';
+
+export default defineBuild({ entry: { index: 'src/index.ts' } });
