@@ -1,0 +1,103 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Logger } from '../logger';
+import type { ConnectableServer } from '../client/targets';
+
+/** What a server factory learns about the client session it is asked to serve. */
+export interface SessionInfo {
+  /** The session id (`Mcp-Session-Id` for streamable HTTP, the SSE session id), if any. */
+  sessionId?: string;
+  /** The transport kind serving the session. */
+  transport: 'stdio' | 'streamable-http' | 'sse' | 'in-memory';
+}
+
+/**
+ * What a serve function serves: a server that can connect many transports (such as a
+ * `ProviderServer`), or a factory that returns a fresh server per client session (needed for
+ * the SDK's `Server` and `McpServer`, which connect only once).
+ */
+export type ServeTarget = ConnectableServer | ((session: SessionInfo) => ConnectableServer | Promise<ConnectableServer>);
+
+/** Options of {@link serveHttp}. */
+export interface HttpServeOptions {
+  /** The address to bind. @default '127.0.0.1' */
+  host?: string;
+  /** The port; `0` picks a free one. @default 0 */
+  port?: number;
+  /** The streamable HTTP endpoint. @default '/mcp' */
+  path?: string;
+  /** Serve the legacy HTTP+SSE transport too (`/sse` and `/messages`). @default true */
+  sse?: boolean;
+  /** The legacy SSE stream endpoint. @default '/sse' */
+  ssePath?: string;
+  /** The legacy SSE message endpoint. @default '/messages' */
+  messagesPath?: string;
+  /**
+   * Stateless streamable HTTP: no `Mcp-Session-Id`; every POST gets a fresh server, closed
+   * after the response.
+   * @default false
+   */
+  stateless?: boolean;
+  /** When set, every request needs `Authorization: Bearer <authToken>` (401 otherwise). */
+  authToken?: string;
+  /**
+   * Host header values accepted, besides the loopback names when bound to loopback. DNS
+   * rebinding protection rejects any other host with 403.
+   */
+  allowedHosts?: string[];
+  /** Origin header values accepted (requests without an Origin are accepted). */
+  allowedOrigins?: string[];
+  /** Turn DNS rebinding protection off (only behind a proxy that checks Host itself). @default false */
+  disableHostCheck?: boolean;
+  /** CORS: `true` allows the allowed origins; a list names them. @default false */
+  cors?: boolean | string[];
+  /** The largest request body accepted, in bytes (413 above). @default 4194304 */
+  maxBodyBytes?: number;
+  /** Close a session after this long without requests or an open stream. 0 disables. @default 1800000 */
+  sessionIdleTimeoutMs?: number;
+  /** The health endpoint (answers 200 with JSON). @default '/health' */
+  healthPath?: string;
+  /** Where the server reports what it does. @default noopLogger */
+  logger?: Logger;
+}
+
+/** A running HTTP server. */
+export interface HttpServerHandle extends AsyncDisposable {
+  /** The streamable HTTP endpoint URL, e.g. `http://127.0.0.1:43123/mcp`. */
+  readonly url: string;
+  /** The legacy SSE endpoint URL, when SSE is served. */
+  readonly sseUrl: string | undefined;
+  /** The bound host. */
+  readonly host: string;
+  /** The bound port. */
+  readonly port: number;
+  /** The number of open client sessions (streamable HTTP and SSE). */
+  sessionCount(): number;
+  /** Stops accepting connections, closes every session and resolves when all is released. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link serveStdio}. */
+export interface StdioServeOptions {
+  /** Where to read client messages. @default process.stdin */
+  stdin?: NodeJS.ReadableStream;
+  /** Where to write server messages. @default process.stdout */
+  stdout?: NodeJS.WritableStream;
+  /** Where the server reports what it does. @default noopLogger */
+  logger?: Logger;
+}
+
+/** A running stdio server. */
+export interface StdioServerHandle extends AsyncDisposable {
+  /** Resolves when the client goes away (stdin ends) or `close()` is called. */
+  readonly closed: Promise<void>;
+  /** Closes the session. */
+  close(): Promise<void>;
+}
+
+/** A server connected to an in-memory client transport. */
+export interface InMemoryConnection extends AsyncDisposable {
+  /** The client side: pass it to an SDK `Client`'s `connect`. */
+  readonly clientTransport: Transport;
+  /** Closes both sides. */
+  close(): Promise<void>;
+}
