@@ -1,7 +1,55 @@
 /**
  * @packageDocumentation
+ * Components (tools, resources, resource templates, prompts), providers and transforms, the
+ * {@link ProviderServer} that serves them, and the per-request {@link Context}.
  * Everything exported here is public API of `@org/core`.
  */
 
-/** The version of this package. */
-export const VERSION = '0.0.0';
+export { Component, commonWireFields, metaWithTags, TAGS_META_KEY, tagsFromMeta } from './components/component';
+export type { ComponentInit, ComponentKind, SpanAttributes } from './components/component';
+export { completionFromValues } from './components/completion';
+export type { Completer, CompletionRequest, CompletionResult } from './components/completion';
+export { PromptError, ResourceError, ToolError } from './components/errors';
+export { definePrompt, LocalPrompt } from './components/localPrompt';
+export type { PromptDefinition, PromptReturn } from './components/localPrompt';
+export { defineResource, LocalResource } from './components/localResource';
+export type { ResourceDefinition } from './components/localResource';
+export { defineResourceTemplate, LocalResourceTemplate } from './components/localResourceTemplate';
+export type { ResourceTemplateDefinition } from './components/localResourceTemplate';
+export { defineTool, LocalTool, toToolResult } from './components/localTool';
+export type { ToolDefinition, ToolReturn } from './components/localTool';
+export { Prompt } from './components/prompt';
+export type { PromptInit, PromptResult } from './components/prompt';
+export { Resource } from './components/resource';
+export type { ResourceInit, ResourceResult } from './components/resource';
+export { toResourceResult } from './components/resourceContents';
+export type { ResourceContentItem, ResourceReturn } from './components/resourceContents';
+export { ResourceTemplate } from './components/resourceTemplate';
+export type { ResourceTemplateInit } from './components/resourceTemplate';
+export { Tool } from './components/tool';
+export type { JsonSchemaObject, ToolInit, ToolResult } from './components/tool';
+export { UriTemplate } from './components/uriTemplate';
+export type { UriTemplateParams } from './components/uriTemplate';
+export { Context } from './context/context';
+export type { ContextRequestOptions, ServerRequestExtra } from './context/context';
+export { FrontSession, LOG_LEVELS } from './context/frontSession';
+export { currentContext, requireContext, runWithContext } from './context/storage';
+export { AggregateProvider, capabilitiesOf } from './providers/aggregateProvider';
+export type { AggregateProviderOptions, ProviderErrorStrategy } from './providers/aggregateProvider';
+export { mergeCapabilities } from './providers/capabilities';
+export { EventHub } from './providers/eventHub';
+export { LocalProvider } from './providers/localProvider';
+export { firstMatchingTemplate } from './providers/provider';
+export type { Provider, ProviderEvent, ProviderListener } from './providers/provider';
+export { paginate } from './server/pagination';
+export type { Page } from './server/pagination';
+export { ProviderServer } from './server/providerServer';
+export type { AddProviderOptions, ProviderServerOptions } from './server/providerServer';
+export { TRACER_NAME, withComponentSpan } from './telemetry';
+export { filter } from './transforms/filter';
+export type { FilterOptions } from './transforms/filter';
+export { namespace, namespaceName, namespaceUri, unnamespaceName, unnamespaceUri } from './transforms/namespace';
+export type { ProviderTransform } from './transforms/providerTransform';
+export { toolOverrides } from './transforms/toolOverrides';
+export type { ToolOverride } from './transforms/toolOverrides';
+export { TransformedProvider, transformProvider } from './transforms/transformedProvider';

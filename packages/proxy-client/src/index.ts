@@ -1,7 +1,34 @@
 /**
  * @packageDocumentation
- * Everything exported here is public API of `@org/proxy-client`.
+ * `ProxyClient`: an MCP client for a proxy's backend that forwards roots, sampling,
+ * elicitation, log messages and progress to the client connected to the proxy, losslessly
+ * and in the right request's context; `StatefulProxyClient`: one backend session per client
+ * session. Everything exported here is public API of `@org/proxy-client`.
  */
 
-/** The version of this package. */
-export const VERSION = '0.0.0';
+export { toBackendError } from './backendErrors';
+export type { BackendFailure } from './backendErrors';
+export type { BackendEvent } from './backendConnection';
+export { BackendOperations, MAX_LIST_PAGES } from './backendOperations';
+export {
+  defaultForwardingHandlers,
+  defaultProxyElicitationHandler,
+  defaultProxyLogHandler,
+  defaultProxyProgressHandler,
+  defaultProxyRootsHandler,
+  defaultProxySamplingHandler,
+} from './forwardingHandlers';
+export type {
+  ElicitationHandler,
+  ForwardingHandlers,
+  ForwardingTarget,
+  LogHandler,
+  ProgressHandler,
+  RootsHandler,
+  SamplingHandler,
+} from './forwardingHandlers';
+export { mirrorCapabilities } from './mirrorCapabilities';
+export { ProxyClient } from './proxyClient';
+export type { BackendEventListener, ProxyClientOptions } from './proxyClient';
+export { forwardableMeta } from './requestMeta';
+export { StatefulProxyClient } from './statefulProxyClient';

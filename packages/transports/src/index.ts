@@ -4,9 +4,26 @@
  * SSE and in-memory; the `mcpServers` config. Everything exported here is public API.
  */
 
+export {
+  buildChildEnvironment,
+  ChildProcessTransport,
+  createClientTransport,
+  createConnector,
+  DEFAULT_INHERITED_ENV,
+  inferTransportKind,
+  isConnectableServer,
+  isHttpTarget,
+  isInProcessTarget,
+  isStdioTarget,
+  redactUrl,
+  resolveTarget,
+} from './client/index';
 export type {
   BackendConnector,
   BackendTarget,
+  ChildExitInfo,
+  ChildProcessTransportOptions,
+  ClientTransportOptions,
   ConnectableServer,
   ConnectOptions,
   ConnectorKind,
@@ -14,9 +31,23 @@ export type {
   HttpTarget,
   HttpTransportKind,
   InProcessTarget,
+  ResolvedTarget,
   StderrMode,
   StdioTarget,
-} from './client/targets';
+} from './client/index';
+export { loadMcpConfig, mcpConfigSchema, mcpConfigServers, parseMcpConfig } from './config/index';
+export type {
+  DisabledServerConfig,
+  McpConfig,
+  McpServerConfig,
+  McpServerEntry,
+  McpServerOptions,
+  ParseMcpConfigOptions,
+  RemoteServerConfig,
+  ServerConfigBase,
+  StdioServerConfig,
+  ToolOverrideConfig,
+} from './config/index';
 export { ProxyError, ProxyErrorCode, toProxyError } from './errors';
 export type { ProxyErrorOptions } from './errors';
 export { createConsoleLogger, noopLogger } from './logger';

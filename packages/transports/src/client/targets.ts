@@ -81,7 +81,13 @@ export interface InProcessTarget {
  * Everything that can name a backend: a URL (string or `URL`), a command spec, an HTTP target,
  * an in-process target, or a server object.
  */
-export type BackendTarget = string | URL | StdioTarget | HttpTarget | InProcessTarget | ConnectableServer;
+export type BackendTarget =
+  | string
+  | URL
+  | StdioTarget
+  | HttpTarget
+  | InProcessTarget
+  | ConnectableServer;
 
 /** The kind of connection a connector opens. */
 export type ConnectorKind = 'stdio' | 'streamable-http' | 'sse' | 'in-memory';
@@ -108,6 +114,24 @@ export interface ConnectorOptions {
    * @default 2000
    */
   killGraceMs?: number;
+  /**
+   * Called when a stdio child exits, for whatever reason: closed, crashed or killed, with a
+   * connection open or while kept alive and idle. A connector restarts a dead kept child on the
+   * next connect; this callback only reports.
+   */
+  onExit?: (exit: ChildExitInfo) => void;
+}
+
+/** How a stdio child ended, as reported to {@link ConnectorOptions.onExit}. */
+export interface ChildExitInfo {
+  /** The name of the backend. */
+  name: string;
+  /** The child's process id. */
+  pid: number;
+  /** The exit code, or `null` when a signal ended the child. */
+  code: number | null;
+  /** The signal that ended the child, or `null` when it exited by itself. */
+  signal: NodeJS.Signals | null;
 }
 
 /**

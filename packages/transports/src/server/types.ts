@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Logger } from '../logger';
 import type { ConnectableServer } from '../client/targets';
+import type { Logger } from '../logger';
 
 /** What a server factory learns about the client session it is asked to serve. */
 export interface SessionInfo {
@@ -15,7 +15,9 @@ export interface SessionInfo {
  * `ProviderServer`), or a factory that returns a fresh server per client session (needed for
  * the SDK's `Server` and `McpServer`, which connect only once).
  */
-export type ServeTarget = ConnectableServer | ((session: SessionInfo) => ConnectableServer | Promise<ConnectableServer>);
+export type ServeTarget =
+  | ConnectableServer
+  | ((session: SessionInfo) => ConnectableServer | Promise<ConnectableServer>);
 
 /** Options of {@link serveHttp}. */
 export interface HttpServeOptions {
@@ -40,21 +42,44 @@ export interface HttpServeOptions {
   /** When set, every request needs `Authorization: Bearer <authToken>` (401 otherwise). */
   authToken?: string;
   /**
-   * Host header values accepted, besides the loopback names when bound to loopback. DNS
-   * rebinding protection rejects any other host with 403.
+   * Host header values accepted besides `localhost`, `127.0.0.1` and `[::1]` (bare or with the
+   * bound port) and the bound address itself. An entry without a port (`example.com`) matches
+   * any port; one with a port (`example.com:8443`) matches exactly. DNS rebinding protection
+   * rejects any other host with 403.
    */
   allowedHosts?: string[];
-  /** Origin header values accepted (requests without an Origin are accepted). */
+  /**
+   * Origin header values accepted besides the loopback origins (`http(s)://localhost`,
+   * `127.0.0.1` or `[::1]`, any port). Requests without an Origin are accepted; others get 403.
+   */
   allowedOrigins?: string[];
-  /** Turn DNS rebinding protection off (only behind a proxy that checks Host itself). @default false */
+  /**
+   * Turn DNS rebinding protection (the Host and Origin checks) off; only behind a proxy that
+   * checks them itself.
+   * @default false
+   */
   disableHostCheck?: boolean;
-  /** CORS: `true` allows the allowed origins; a list names them. @default false */
+  /**
+   * CORS: `true` answers preflights and adds CORS headers for every accepted origin; a list
+   * names the origins (they are accepted by the Origin check too).
+   * @default false
+   */
   cors?: boolean | string[];
   /** The largest request body accepted, in bytes (413 above). @default 4194304 */
   maxBodyBytes?: number;
   /** Close a session after this long without requests or an open stream. 0 disables. @default 1800000 */
   sessionIdleTimeoutMs?: number;
-  /** The health endpoint (answers 200 with JSON). @default '/health' */
+  /**
+   * How often an open SSE stream gets a `: ping` comment line, so that proxies and clients do
+   * not drop it as idle. 0 disables.
+   * @default 15000
+   */
+  sseKeepAliveMs?: number;
+  /**
+   * The health endpoint: `GET` answers 200 with `{"status":"ok","sessions":N}`. It is
+   * host-checked but exempt from `authToken`, so that probes need no credentials.
+   * @default '/health'
+   */
   healthPath?: string;
   /** Where the server reports what it does. @default noopLogger */
   logger?: Logger;

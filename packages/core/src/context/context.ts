@@ -1,0 +1,162 @@
+import type { RequestHandlerExtra, RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  type CreateMessageRequest,
+  type CreateMessageResult,
+  CreateMessageResultSchema,
+  CreateMessageResultWithToolsSchema,
+  type ElicitRequest,
+  type ElicitResult,
+  ElicitResultSchema,
+  type ListRootsResult,
+  ListRootsResultSchema,
+  type LoggingLevel,
+  type ProgressToken,
+  type RequestId,
+  type RequestMeta,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { FrontSession } from './frontSession';
+
+/** The SDK's per-request handler data, as a ProviderServer receives it. */
+export type ServerRequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** Options for the requests a {@link Context} sends to its client. */
+export interface ContextRequestOptions {
+  /** Aborts the request (the client sees `notifications/cancelled`). Defaults to the request's own signal. */
+  signal?: AbortSignal;
+  /** Gives up after this long. @default 60000 (the SDK's default) */
+  timeoutMs?: number;
+}
+
+/**
+ * What one client request to a {@link ProviderServer} carries: its session, id, `_meta`,
+ * progress token and cancellation signal, and the means to talk back to the client that sent
+ * it (log, progress, sampling, elicitation, roots). Messages a context sends are related to its
+ * request, so over streamable HTTP they travel on that request's response stream.
+ *
+ * Get the current one with `currentContext()` or `requireContext()`.
+ */
+export class Context {
+  /** The session this request belongs to. */
+  readonly session: FrontSession;
+  /** The JSON-RPC id of the request. */
+  readonly requestId: RequestId;
+  /** The method of the request, such as `tools/call`. */
+  readonly method: string;
+  /** Fires when the client cancels the request or the session ends. */
+  readonly signal: AbortSignal;
+  readonly #extra: ServerRequestExtra;
+  #active = true;
+
+  /**
+   * @param session - the request's session
+   * @param method - the request's method
+   * @param extra - the SDK's handler data for the request
+   */
+  constructor(session: FrontSession, method: string, extra: ServerRequestExtra) {
+    this.session = session;
+    this.method = method;
+    this.requestId = extra.requestId;
+    this.signal = extra.signal;
+    this.#extra = extra;
+  }
+
+  /** The request's `_meta`, if the client sent one. */
+  get meta(): RequestMeta | undefined {
+    return this.#extra._meta;
+  }
+
+  /** The progress token the client asked progress under, if any. */
+  get progressToken(): ProgressToken | undefined {
+    return this.#extra._meta?.progressToken;
+  }
+
+  /** The HTTP headers of the request, when it came over HTTP. */
+  get httpHeaders(): Readonly<Record<string, string | string[] | undefined>> | undefined {
+    return this.#extra.requestInfo?.headers;
+  }
+
+  /** What bearer authentication established about the caller, when it ran. */
+  get authInfo(): ServerRequestExtra['authInfo'] {
+    return this.#extra.authInfo;
+  }
+
+  /** Whether the request is still being handled (not answered, not cancelled). */
+  get active(): boolean {
+    return this.#active && !this.signal.aborted && !this.session.closed;
+  }
+
+  /** Marks the request answered. @internal */
+  finish(): void {
+    this.#active = false;
+  }
+
+  /**
+   * Sends a log message to the client, related to this request, if the client's level lets
+   * it through.
+   */
+  async log(level: LoggingLevel, data: unknown, logger?: string): Promise<void> {
+    if (!this.session.wantsLog(level)) return;
+    if (!this.session.serverCapabilities.logging) return;
+    await this.notify({
+      method: 'notifications/message',
+      params: logger === undefined ? { level, data } : { level, data, logger },
+    });
+  }
+
+  /**
+   * Reports progress to the client under the request's own progress token. Does nothing when
+   * the client did not ask for progress.
+   */
+  async reportProgress(progress: number, total?: number, message?: string): Promise<void> {
+    const progressToken = this.progressToken;
+    if (progressToken === undefined || !this.active) return;
+    const params: Record<string, unknown> = { progressToken, progress };
+    if (total !== undefined) params.total = total;
+    if (message !== undefined) params.message = message;
+    await this.notify({ method: 'notifications/progress', params } as ServerNotification);
+  }
+
+  /** Asks the client's model for a completion (`sampling/createMessage`). */
+  async sample(
+    params: CreateMessageRequest['params'],
+    options?: ContextRequestOptions,
+  ): Promise<CreateMessageResult> {
+    const schema = params.tools ? CreateMessageResultWithToolsSchema : CreateMessageResultSchema;
+    return (await this.request({ method: 'sampling/createMessage', params }, schema, options)) as CreateMessageResult;
+  }
+
+  /** Asks the user for input through the client (`elicitation/create`, form or URL mode). */
+  async elicit(params: ElicitRequest['params'], options?: ContextRequestOptions): Promise<ElicitResult> {
+    return this.request({ method: 'elicitation/create', params }, ElicitResultSchema, options);
+  }
+
+  /** Asks the client for its roots (`roots/list`). */
+  async listRoots(options?: ContextRequestOptions): Promise<ListRootsResult> {
+    return this.request({ method: 'roots/list' }, ListRootsResultSchema, options);
+  }
+
+  /**
+   * Sends any request to the client, related to this request, and validates the answer with
+   * `schema`. The client's capabilities are checked by the SDK first.
+   */
+  async request<TResult>(
+    request: ServerRequest,
+    schema: { parse(value: unknown): TResult } & Parameters<ServerRequestExtra['sendRequest']>[1],
+    options: ContextRequestOptions = {},
+  ): Promise<TResult> {
+    const requestOptions: RequestOptions = {
+      relatedRequestId: this.requestId,
+      signal: options.signal ?? this.signal,
+    };
+    if (options.timeoutMs !== undefined) requestOptions.timeout = options.timeoutMs;
+    return (await this.session.server.request(request, schema, requestOptions)) as TResult;
+  }
+
+  /** Sends a notification to the client, related to this request. */
+  async notify(notification: ServerNotification): Promise<void> {
+    if (this.session.closed) return;
+    await this.session.server.notification(notification, { relatedRequestId: this.requestId });
+  }
+}

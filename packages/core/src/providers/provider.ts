@@ -1,0 +1,76 @@
+import type { LoggingLevel, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { ComponentKind } from '../components/component';
+import type { Prompt } from '../components/prompt';
+import type { Resource } from '../components/resource';
+import type { ResourceTemplate } from '../components/resourceTemplate';
+import type { Tool } from '../components/tool';
+import type { FrontSession } from '../context/frontSession';
+
+/** Something a provider reports to the servers serving it. */
+export type ProviderEvent =
+  | {
+      /** The list of one kind of component changed. */
+      type: 'listChanged';
+      /** Which kind. */
+      kind: ComponentKind;
+    }
+  | {
+      /** A resource changed. */
+      type: 'resourceUpdated';
+      /** Its URI, as the provider lists it. */
+      uri: string;
+      /** Only this session is concerned (a per-session backend), when set. */
+      session?: FrontSession;
+    };
+
+/** A function receiving {@link ProviderEvent}s. */
+export type ProviderListener = (event: ProviderEvent) => void;
+
+/**
+ * A source of components: it lists and looks up tools, resources, resource templates and
+ * prompts. A server serves any number of providers, in order. Lookups and lists may run in
+ * the context of a client request (`currentContext()`), which per-session providers use.
+ */
+export interface Provider {
+  /** A name for messages and logs. */
+  readonly name: string;
+  /** Every tool. */
+  listTools(): Promise<readonly Tool[]>;
+  /** The tool named `name`, if this provider has it. */
+  getTool(name: string): Promise<Tool | undefined>;
+  /** Every static resource. */
+  listResources(): Promise<readonly Resource[]>;
+  /** The resource at `uri`, if this provider has it. */
+  getResource(uri: string): Promise<Resource | undefined>;
+  /** Every resource template. */
+  listResourceTemplates(): Promise<readonly ResourceTemplate[]>;
+  /** The first template that matches `uri`, if any. */
+  getResourceTemplate(uri: string): Promise<ResourceTemplate | undefined>;
+  /** Every prompt. */
+  listPrompts(): Promise<readonly Prompt[]>;
+  /** The prompt named `name`, if this provider has it. */
+  getPrompt(name: string): Promise<Prompt | undefined>;
+  /**
+   * What this provider serves, asked when a client initializes (in that request's context).
+   * Providers without it are described by what they list.
+   */
+  capabilities?(): Promise<ServerCapabilities>;
+  /** Listens to this provider's events; returns a function that stops listening. */
+  subscribe?(listener: ProviderListener): () => void;
+  /** Passes on the client's `logging/setLevel` (in that request's context). */
+  setLogLevel?(level: LoggingLevel): Promise<void>;
+  /** Passes on a client's `ping` (in that request's context). */
+  ping?(): Promise<void>;
+  /** Acquires what the provider needs before serving. */
+  start?(): Promise<void>;
+  /** Releases everything the provider holds. */
+  stop?(): Promise<void>;
+}
+
+/** Whether a URI template or a URI belongs to a kind list: used by every provider. */
+export function firstMatchingTemplate(
+  templates: readonly ResourceTemplate[],
+  uri: string,
+): ResourceTemplate | undefined {
+  return templates.find((template) => template.matches(uri) !== undefined);
+}

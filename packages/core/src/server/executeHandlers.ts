@@ -1,0 +1,102 @@
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { ProxyError, ProxyErrorCode } from '@org/transports';
+import type { Context } from '../context/context';
+import { withComponentSpan } from '../telemetry';
+import { RESOURCE_NOT_FOUND, requestFailure, toolFailure } from './errorMapping';
+import type { HandlerKit } from './handlerKit';
+
+function refuseTask(params: object | undefined, what: string): void {
+  if (params && (params as { task?: unknown }).task !== undefined) {
+    throw new McpError(ErrorCode.MethodNotFound, `${what} does not support task-augmented execution`);
+  }
+}
+
+/** Reads a resource: static resources first, then the first matching template. @internal */
+export async function readResource(kit: HandlerKit, uri: string, context: Context) {
+  const resource = await kit.providers.getResource(uri);
+  if (resource) return withComponentSpan('resources/read', resource, () => resource.read(context));
+  const template = await kit.providers.getResourceTemplate(uri);
+  const params = template?.matches(uri);
+  if (!template || !params) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
+  return withComponentSpan('resources/read', template, async () => {
+    const made = await template.createResource(uri, params, context);
+    return made.read(context);
+  });
+}
+
+/** Registers `tools/call`, `resources/read`, `prompts/get` and `completion/complete`. @internal */
+export function registerExecuteHandlers(kit: HandlerKit): void {
+  const { sdk, providers, maskErrorDetails: mask } = kit;
+  sdk.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    kit.run('tools/call', extra, async (context): Promise<CallToolResult> => {
+      const { name } = request.params;
+      refuseTask(request.params, `Tool ${name}`);
+      let tool: Awaited<ReturnType<typeof providers.getTool>>;
+      try {
+        tool = await providers.getTool(name);
+      } catch (error) {
+        return toolFailure(name, error, mask);
+      }
+      if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      const found = tool;
+      try {
+        return await withComponentSpan(`tools/call ${name}`, found, () => found.run(request.params.arguments ?? {}, context));
+      } catch (error) {
+        return toolFailure(name, error, mask);
+      }
+    }),
+  );
+  sdk.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
+    kit.run('resources/read', extra, async (context) => {
+      const { uri } = request.params;
+      refuseTask(request.params, `Resource ${uri}`);
+      try {
+        return await readResource(kit, uri, context);
+      } catch (error) {
+        throw requestFailure(`reading resource ${uri}`, error, mask);
+      }
+    }),
+  );
+  sdk.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
+    kit.run('prompts/get', extra, async (context) => {
+      const { name } = request.params;
+      refuseTask(request.params, `Prompt ${name}`);
+      try {
+        const prompt = await providers.getPrompt(name);
+        if (!prompt) throw new ProxyError(ProxyErrorCode.NotFound, `Unknown prompt: ${name}`);
+        return await withComponentSpan(`prompts/get ${name}`, prompt, () =>
+          prompt.render(request.params.arguments ?? {}, context),
+        );
+      } catch (error) {
+        throw requestFailure(`rendering prompt ${name}`, error, mask);
+      }
+    }),
+  );
+  sdk.setRequestHandler(CompleteRequestSchema, (request, extra) =>
+    kit.run('completion/complete', extra, async (context) => {
+      const { ref, argument } = request.params;
+      const completion = { argument, ...(request.params.context?.arguments ? { arguments: request.params.context.arguments } : {}) };
+      try {
+        if (ref.type === 'ref/prompt') {
+          const prompt = await providers.getPrompt(ref.name);
+          if (!prompt) throw new ProxyError(ProxyErrorCode.NotFound, `Unknown prompt: ${ref.name}`);
+          return { completion: await prompt.complete(completion, context) };
+        }
+        const templates = await providers.listResourceTemplates();
+        const template = templates.find((t) => t.uriTemplate === ref.uri);
+        if (!template) throw new ProxyError(ProxyErrorCode.NotFound, `Unknown resource template: ${ref.uri}`);
+        return { completion: await template.complete(completion, context) };
+      } catch (error) {
+        throw requestFailure('completing an argument', error, mask);
+      }
+    }),
+  );
+}

@@ -1,0 +1,37 @@
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+
+/** One page of a list and the cursor of the next, if any. */
+export interface Page<T> {
+  /** The items of this page. */
+  items: T[];
+  /** The opaque cursor of the next page. */
+  nextCursor?: string;
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
+    if (typeof value.o === 'number' && Number.isInteger(value.o) && value.o >= 0) return value.o;
+  } catch {
+    // Reported below as an invalid cursor.
+  }
+  throw new McpError(ErrorCode.InvalidParams, `Invalid cursor: ${cursor}`);
+}
+
+/**
+ * Cuts a list into pages of `pageSize` with opaque cursors. Without a page size everything is
+ * one page. An invalid cursor is a JSON-RPC error -32602.
+ */
+export function paginate<T>(items: readonly T[], cursor: string | undefined, pageSize: number | undefined): Page<T> {
+  const offset = cursor === undefined ? 0 : decodeCursor(cursor);
+  if (offset > items.length) throw new McpError(ErrorCode.InvalidParams, `Invalid cursor: ${cursor}`);
+  if (!pageSize) return { items: items.slice(offset) };
+  const end = offset + pageSize;
+  const page: Page<T> = { items: items.slice(offset, end) };
+  if (end < items.length) page.nextCursor = encodeCursor(end);
+  return page;
+}

@@ -1,0 +1,103 @@
+import {
+  type ClientCapabilities,
+  ErrorCode,
+  InitializeRequestSchema,
+  McpError,
+  PingRequestSchema,
+  type ServerCapabilities,
+  SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { RESOURCE_NOT_FOUND, requestFailure } from './errorMapping';
+import type { HandlerKit } from './handlerKit';
+import { mergeCapabilities } from '../providers/capabilities';
+
+/**
+ * The SDK server's private state this module sets at initialize: the capabilities are only
+ * known once the client has said what it supports (a proxy mirrors them to its backends).
+ * `sdkInternals.test.ts` pins these names against the SDK version in use.
+ * @internal
+ */
+export interface SdkServerInternals {
+  _capabilities: ServerCapabilities;
+  _clientCapabilities?: ClientCapabilities;
+  _clientVersion?: unknown;
+  _oninitialize(request: unknown): Promise<Record<string, unknown>>;
+}
+
+/** Registers `initialize`, `ping`, `logging/setLevel` and resource subscriptions. @internal */
+export function registerSessionHandlers(kit: HandlerKit, baseCapabilities: ServerCapabilities): void {
+  const { sdk, session, providers } = kit;
+  const internals = sdk as unknown as SdkServerInternals;
+  sdk.setRequestHandler(InitializeRequestSchema, (request, extra) =>
+    kit.run('initialize', extra, async () => {
+      internals._clientCapabilities = request.params.capabilities;
+      internals._clientVersion = request.params.clientInfo;
+      let served: ServerCapabilities;
+      try {
+        served = await providers.capabilities();
+      } catch (error) {
+        throw requestFailure('initializing', error, kit.maskErrorDetails);
+      }
+      const capabilities = mergeCapabilities(baseCapabilities, served);
+      delete capabilities.tasks;
+      session.serverCapabilities = capabilities;
+      internals._capabilities = capabilities;
+      const result = await internals._oninitialize(request);
+      session.initialized = true;
+      return result;
+    }),
+  );
+  sdk.setRequestHandler(PingRequestSchema, (_request, extra) =>
+    kit.run('ping', extra, async () => {
+      try {
+        await providers.ping();
+      } catch (error) {
+        throw requestFailure('answering ping', error, kit.maskErrorDetails);
+      }
+      return {};
+    }),
+  );
+  sdk.setRequestHandler(SetLevelRequestSchema, (request, extra) =>
+    kit.run('logging/setLevel', extra, async () => {
+      session.setLogLevel(request.params.level);
+      await providers.setLogLevel(request.params.level);
+      return {};
+    }),
+  );
+  sdk.setRequestHandler(SubscribeRequestSchema, (request, extra) =>
+    kit.run('resources/subscribe', extra, async (context) => {
+      const { uri } = request.params;
+      try {
+        const resource = await providers.getResource(uri);
+        if (resource) await resource.subscribe(context);
+        else {
+          const template = await providers.getResourceTemplate(uri);
+          if (!template) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
+          await template.subscribe(uri, context);
+        }
+      } catch (error) {
+        throw requestFailure(`subscribing to ${uri}`, error, kit.maskErrorDetails);
+      }
+      session.subscriptions.add(uri);
+      return {};
+    }),
+  );
+  sdk.setRequestHandler(UnsubscribeRequestSchema, (request, extra) =>
+    kit.run('resources/unsubscribe', extra, async (context) => {
+      const { uri } = request.params;
+      if (!session.subscriptions.delete(uri)) {
+        throw new McpError(ErrorCode.InvalidParams, `Not subscribed: ${uri}`);
+      }
+      try {
+        const resource = await providers.getResource(uri);
+        if (resource) await resource.unsubscribe(context);
+        else await (await providers.getResourceTemplate(uri))?.unsubscribe(uri, context);
+      } catch (error) {
+        kit.logger.warn(`Unsubscribing from ${uri} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return {};
+    }),
+  );
+}

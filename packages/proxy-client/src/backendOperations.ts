@@ -1,0 +1,164 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  type CallToolResult,
+  CallToolResultSchema,
+  type CompleteRequest,
+  type CompleteResult,
+  CompleteResultSchema,
+  EmptyResultSchema,
+  type GetPromptResult,
+  GetPromptResultSchema,
+  type Implementation,
+  ListPromptsResultSchema,
+  ListResourcesResultSchema,
+  ListResourceTemplatesResultSchema,
+  ListToolsResultSchema,
+  type LoggingLevel,
+  type Prompt,
+  type ReadResourceResult,
+  ReadResourceResultSchema,
+  type Resource,
+  type ResourceTemplate,
+  type ServerCapabilities,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { currentContext } from '@org/core';
+import { forwardableMeta } from './requestMeta';
+
+/** The most pages a list follows before giving up (a backend repeating cursors forever). */
+export const MAX_LIST_PAGES = 250;
+
+type ListSchema =
+  | typeof ListToolsResultSchema
+  | typeof ListResourcesResultSchema
+  | typeof ListResourceTemplatesResultSchema
+  | typeof ListPromptsResultSchema;
+
+function withMeta<T extends Record<string, unknown>>(params: T): T & { _meta?: Record<string, unknown> } {
+  const meta = forwardableMeta(currentContext()?.meta);
+  return meta ? { ...params, _meta: meta } : params;
+}
+
+/**
+ * The MCP operations of a proxy client, each one backend request made through
+ * {@link BackendOperations.run} (which a proxy client implements).
+ */
+export abstract class BackendOperations {
+  /** Runs one backend request; see `ProxyClient`. */
+  protected abstract run<T>(what: string, send: (sdk: Client, options: RequestOptions) => Promise<T>): Promise<T>;
+
+  /** Connects (if needed) and returns the SDK client. */
+  abstract connect(): Promise<Client>;
+
+  async #listAll<T>(method: string, schema: ListSchema, key: string): Promise<T[]> {
+    return this.run(method, async (sdk, options) => {
+      const items: T[] = [];
+      const seen = new Set<string>();
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_LIST_PAGES; page++) {
+        const params = cursor === undefined ? {} : { cursor };
+        const result = (await sdk.request({ method, params } as never, schema, options)) as Record<string, unknown>;
+        items.push(...((result[key] as T[] | undefined) ?? []));
+        const next = result.nextCursor as string | undefined;
+        if (next === undefined || seen.has(next)) return items;
+        seen.add(next);
+        cursor = next;
+      }
+      throw new Error(`${method} did not end after ${MAX_LIST_PAGES} pages`);
+    });
+  }
+
+  /** Every tool of the backend (all pages). */
+  listTools(): Promise<Tool[]> {
+    return this.#listAll('tools/list', ListToolsResultSchema, 'tools');
+  }
+
+  /** Every resource of the backend (all pages). */
+  listResources(): Promise<Resource[]> {
+    return this.#listAll('resources/list', ListResourcesResultSchema, 'resources');
+  }
+
+  /** Every resource template of the backend (all pages). */
+  listResourceTemplates(): Promise<ResourceTemplate[]> {
+    return this.#listAll('resources/templates/list', ListResourceTemplatesResultSchema, 'resourceTemplates');
+  }
+
+  /** Every prompt of the backend (all pages). */
+  listPrompts(): Promise<Prompt[]> {
+    return this.#listAll('prompts/list', ListPromptsResultSchema, 'prompts');
+  }
+
+  /**
+   * Calls a tool by its backend name. The result comes back as the backend gave it (`isError`
+   * included); it is not validated against the tool's output schema (the client at the end of
+   * the chain does that).
+   */
+  callTool(name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+    return this.run(`tools/call ${name}`, (sdk, options) =>
+      sdk.request({ method: 'tools/call', params: withMeta({ name, arguments: args }) }, CallToolResultSchema, options),
+    );
+  }
+
+  /** Reads a resource by its backend URI. */
+  readResource(uri: string): Promise<ReadResourceResult> {
+    return this.run(`resources/read ${uri}`, (sdk, options) =>
+      sdk.request({ method: 'resources/read', params: withMeta({ uri }) }, ReadResourceResultSchema, options),
+    );
+  }
+
+  /** Renders a prompt by its backend name. */
+  getPrompt(name: string, args: Record<string, string> = {}): Promise<GetPromptResult> {
+    return this.run(`prompts/get ${name}`, (sdk, options) =>
+      sdk.request({ method: 'prompts/get', params: withMeta({ name, arguments: args }) }, GetPromptResultSchema, options),
+    );
+  }
+
+  /** Asks the backend to complete an argument. */
+  complete(params: CompleteRequest['params']): Promise<CompleteResult> {
+    return this.run('completion/complete', (sdk, options) =>
+      sdk.request({ method: 'completion/complete', params }, CompleteResultSchema, options),
+    );
+  }
+
+  /** Subscribes to a backend resource's updates. */
+  async subscribeResource(uri: string): Promise<void> {
+    await this.run(`resources/subscribe ${uri}`, (sdk, options) =>
+      sdk.request({ method: 'resources/subscribe', params: { uri } }, EmptyResultSchema, options),
+    );
+  }
+
+  /** Unsubscribes from a backend resource's updates. */
+  async unsubscribeResource(uri: string): Promise<void> {
+    await this.run(`resources/unsubscribe ${uri}`, (sdk, options) =>
+      sdk.request({ method: 'resources/unsubscribe', params: { uri } }, EmptyResultSchema, options),
+    );
+  }
+
+  /** Passes a log level to the backend. */
+  async setLoggingLevel(level: LoggingLevel): Promise<void> {
+    await this.run('logging/setLevel', (sdk, options) =>
+      sdk.request({ method: 'logging/setLevel', params: { level } }, EmptyResultSchema, options),
+    );
+  }
+
+  /** Pings the backend. */
+  async ping(): Promise<void> {
+    await this.run('ping', (sdk, options) => sdk.request({ method: 'ping' }, EmptyResultSchema, options));
+  }
+
+  /** The backend's capabilities (connecting if needed). */
+  async serverCapabilities(): Promise<ServerCapabilities> {
+    return this.run('initialize', async (sdk) => sdk.getServerCapabilities() ?? {});
+  }
+
+  /** The backend's name and version (connecting if needed). */
+  async serverInfo(): Promise<Implementation | undefined> {
+    return this.run('initialize', async (sdk) => sdk.getServerVersion());
+  }
+
+  /** The backend's instructions (connecting if needed). */
+  async instructions(): Promise<string | undefined> {
+    return this.run('initialize', async (sdk) => sdk.getInstructions());
+  }
+}

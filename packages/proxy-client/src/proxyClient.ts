@@ -1,0 +1,262 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { ClientCapabilities, Implementation, Progress } from '@modelcontextprotocol/sdk/types.js';
+import { type Context, currentContext, type FrontSession } from '@org/core';
+import {
+  type BackendConnector,
+  type BackendTarget,
+  type ConnectorOptions,
+  createConnector,
+  type Logger,
+  noopLogger,
+  ProxyError,
+  ProxyErrorCode,
+} from '@org/transports';
+import { toBackendError } from './backendErrors';
+import { type BackendEvent, createBackendClient } from './backendConnection';
+import { defaultForwardingHandlers, type ForwardingHandlers, type ForwardingTarget } from './forwardingHandlers';
+import { mirrorCapabilities } from './mirrorCapabilities';
+import { BackendOperations } from './backendOperations';
+
+/** Options of {@link ProxyClient}. */
+export interface ProxyClientOptions {
+  /** The backend's name in messages and logs. @default the connector's name */
+  name?: string;
+  /** How the proxy introduces itself to the backend. @default { name: 'mcp-proxy', version: '0.0.0' } */
+  clientInfo?: Implementation;
+  /** Replace (or turn off with `null`) any of the forwarding handlers. */
+  handlers?: Partial<ForwardingHandlers>;
+  /**
+   * The client capabilities announced to the backend. `mirror` announces those of the client
+   * connected to the proxy at the time of connecting (sampling, elicitation, roots), and none
+   * without one.
+   * @default 'mirror'
+   */
+  capabilities?: ClientCapabilities | 'mirror';
+  /** How long a backend request may take; progress from the backend restarts the clock. @default 60000 */
+  requestTimeoutMs?: number;
+  /**
+   * Names of HTTP headers of the client's request to pass to an HTTP backend when connecting
+   * (none by default: credentials are never forwarded unasked).
+   */
+  forwardHeaders?: string[];
+  /** Close the connection as soon as no operation uses it (a client per request). @default false */
+  closeWhenIdle?: boolean;
+  /** Options of the connector made from a target (ignored when given a connector). */
+  connector?: ConnectorOptions;
+  /** Where the client reports what it cannot forward. @default noopLogger */
+  logger?: Logger;
+}
+
+/** A function receiving {@link BackendEvent}s. */
+export type BackendEventListener = (event: BackendEvent, client: ProxyClient) => void;
+
+function isConnector(value: unknown): value is BackendConnector {
+  return typeof value === 'object' && value !== null && typeof (value as BackendConnector).describe === 'function' &&
+    typeof (value as BackendConnector).connect === 'function' && 'kind' in value;
+}
+
+/**
+ * An MCP client for one backend that forwards the backend's requests and notifications
+ * (roots, sampling, elicitation, log messages, progress) to the client connected to the
+ * proxy, in the context of the client request each backend request serves.
+ *
+ * It connects on first use and reconnects after a failure. Each operation records the client
+ * request it serves, so forwarding reaches the right client even when the backend connection
+ * outlives the request that opened it.
+ *
+ * @example
+ * ```ts
+ * const backend = new ProxyClient({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] });
+ * const tools = await backend.listTools();
+ * ```
+ */
+export class ProxyClient extends BackendOperations {
+  /** Opens connections to the backend; shared by every copy made with {@link ProxyClient.new}. */
+  readonly connector: BackendConnector;
+  /** The options the client was made with. */
+  readonly options: Readonly<ProxyClientOptions>;
+  readonly #handlers: ForwardingHandlers;
+  readonly #ownsConnector: boolean;
+  readonly #logger: Logger;
+  readonly #listeners = new Set<BackendEventListener>();
+  readonly #inFlight: Context[] = [];
+  #sdk: Client | undefined;
+  #connecting: Promise<Client> | undefined;
+  #users = 0;
+  #session: FrontSession | undefined;
+
+  /**
+   * @param target - a URL, command spec, HTTP target, in-process server, or a connector
+   * @param options - handlers, capabilities, timeouts, header forwarding
+   */
+  constructor(target: BackendTarget | BackendConnector, options: ProxyClientOptions = {}) {
+    super();
+    this.options = options;
+    this.#ownsConnector = !isConnector(target);
+    this.connector = isConnector(target) ? target : createConnector(target, options.connector);
+    this.#handlers = { ...defaultForwardingHandlers, ...options.handlers };
+    this.#logger = options.logger ?? noopLogger;
+  }
+
+  /** The backend's name, for messages. */
+  get name(): string {
+    return this.options.name ?? this.connector.name;
+  }
+
+  /** The request timeout in force. */
+  get requestTimeoutMs(): number {
+    return this.options.requestTimeoutMs ?? 60_000;
+  }
+
+  /** Whether a backend connection is open. */
+  get connected(): boolean {
+    return this.#sdk !== undefined;
+  }
+
+  /** The client session this client serves, when bound to one (see `StatefulProxyClient`). */
+  get session(): FrontSession | undefined {
+    return this.#session;
+  }
+
+  /** Binds the client to the client session it serves. @internal */
+  bindSession(session: FrontSession): void {
+    this.#session = session;
+  }
+
+  /** A fresh, disconnected copy with the same configuration and connector. */
+  new(overrides: Partial<ProxyClientOptions> = {}): ProxyClient {
+    const copy = new ProxyClient(this.connector, { ...this.options, ...overrides });
+    for (const listener of this.#listeners) copy.onEvent(listener);
+    return copy;
+  }
+
+  /** Listens to the backend's list and resource changes; returns a function that stops listening. */
+  onEvent(listener: BackendEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Where forwarding handlers should send what the backend asks now. */
+  forwardingTarget(): ForwardingTarget {
+    let front: Context | undefined;
+    for (let i = this.#inFlight.length - 1; i >= 0; i--) {
+      if (this.#inFlight[i]!.active) {
+        front = this.#inFlight[i];
+        break;
+      }
+    }
+    return { front, session: this.#session ?? front?.session, backend: this.name, logger: this.#logger };
+  }
+
+  /** Connects (once; concurrent callers share the attempt) and returns the SDK client. */
+  async connect(): Promise<Client> {
+    if (this.#sdk) return this.#sdk;
+    this.#connecting ??= this.#open().finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
+  }
+
+  async #open(): Promise<Client> {
+    const front = currentContext();
+    const wanted = this.options.capabilities ?? 'mirror';
+    const capabilities =
+      wanted === 'mirror' ? mirrorCapabilities((this.#session ?? front?.session)?.clientCapabilities, this.#handlers) : wanted;
+    const sdk = createBackendClient({
+      clientInfo: this.options.clientInfo ?? { name: 'mcp-proxy', version: '0.0.0' },
+      capabilities,
+      handlers: this.#handlers,
+      target: () => this.forwardingTarget(),
+      onEvent: (event) => {
+        for (const listener of [...this.#listeners]) listener(event, this);
+      },
+    });
+    const headers = this.#forwardedHeaders(front);
+    let transport: Awaited<ReturnType<BackendConnector['connect']>> | undefined;
+    try {
+      transport = await this.connector.connect(headers ? { headers } : {});
+      sdk.onclose = () => {
+        if (this.#sdk === sdk) this.#sdk = undefined;
+      };
+      await sdk.connect(transport, { timeout: this.requestTimeoutMs });
+    } catch (error) {
+      await transport?.close().catch(() => {});
+      if (error instanceof ProxyError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new ProxyError(ProxyErrorCode.BackendUnavailable, `Cannot connect to backend ${this.name} (${this.connector.describe()}): ${message}`, { cause: error });
+    }
+    this.#sdk = sdk;
+    return sdk;
+  }
+
+  #forwardedHeaders(front: Context | undefined): Record<string, string> | undefined {
+    const names = this.options.forwardHeaders;
+    const source = front?.httpHeaders;
+    if (!names?.length || !source) return undefined;
+    const headers: Record<string, string> = {};
+    for (const name of names) {
+      const value = source[name.toLowerCase()];
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return headers;
+  }
+
+  /**
+   * Runs one backend request: connects if needed, records the client request it serves (for
+   * forwarding), passes that request's cancellation and progress on, and names the backend
+   * in failures.
+   */
+  protected async run<T>(what: string, send: (sdk: Client, options: RequestOptions) => Promise<T>): Promise<T> {
+    const front = currentContext();
+    this.#users += 1;
+    if (front) this.#inFlight.push(front);
+    let sdk: Client | undefined;
+    try {
+      sdk = await this.connect();
+      const progress = this.#handlers.progress;
+      const options: RequestOptions = {
+        timeout: this.requestTimeoutMs,
+        resetTimeoutOnProgress: true,
+        ...(front ? { signal: front.signal } : {}),
+        ...(progress && front?.progressToken !== undefined
+          ? { onprogress: (p: Progress) => void this.#forwardProgress(progress, p) }
+          : {}),
+      };
+      return await send(sdk, options);
+    } catch (error) {
+      if (front?.signal.aborted) throw error;
+      throw toBackendError(error, {
+        backend: this.name,
+        what,
+        connectionClosed: sdk !== undefined && this.#sdk !== sdk,
+        timeoutMs: this.requestTimeoutMs,
+      });
+    } finally {
+      if (front) this.#inFlight.splice(this.#inFlight.lastIndexOf(front), 1);
+      this.#users -= 1;
+      if (this.#users === 0 && this.options.closeWhenIdle) await this.close();
+    }
+  }
+
+  async #forwardProgress(handler: NonNullable<ForwardingHandlers['progress']>, progress: Progress): Promise<void> {
+    try {
+      await handler(progress, this.forwardingTarget());
+    } catch (error) {
+      this.#logger.debug(`Cannot forward progress from backend ${this.name}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Closes the backend connection (the next operation opens a new one). */
+  async close(): Promise<void> {
+    const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
+    this.#sdk = undefined;
+    await sdk?.close();
+  }
+
+  /** Closes the connection and, when this client made its connector, the connector too (kept children end). */
+  async dispose(): Promise<void> {
+    await this.close();
+    if (this.#ownsConnector) await this.connector.close();
+  }
+}

@@ -1,0 +1,90 @@
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ProxyError, ProxyErrorCode } from '../errors';
+import { type Logger, noopLogger } from '../logger';
+import { redactUrl } from './resolveTarget';
+import type { BackendConnector, ConnectOptions, ConnectorOptions, HttpTarget } from './targets';
+import { whenClosed } from './whenClosed';
+
+/**
+ * The headers of one HTTP connection: the per-connection `headers`, overlaid by the target's
+ * own headers, overlaid by `Authorization: Bearer <auth>` when the target has `auth`. Names
+ * compare case-insensitively; the later source wins.
+ */
+export function mergeHttpHeaders(
+  target: Pick<HttpTarget, 'headers' | 'auth'>,
+  perConnection: Record<string, string> = {},
+): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  const layers = [perConnection, target.headers ?? {}];
+  if (target.auth !== undefined) layers.push({ Authorization: `Bearer ${target.auth}` });
+  for (const layer of layers) {
+    for (const [name, value] of Object.entries(layer))
+      merged.set(name.toLowerCase(), [name, value]);
+  }
+  return Object.fromEntries(merged.values());
+}
+
+/**
+ * Opens connections to a remote backend over streamable HTTP or the legacy HTTP+SSE transport,
+ * with the SDK's client transports. Holds nothing between connections.
+ */
+export class HttpConnector implements BackendConnector {
+  /** The target's `name`, else the URL's host. */
+  readonly name: string;
+  /** `streamable-http` or `sse`. */
+  readonly kind: 'streamable-http' | 'sse';
+  readonly #target: HttpTarget;
+  readonly #logger: Logger;
+  readonly #url: URL;
+  readonly #open = new Set<Transport>();
+  #closed = false;
+
+  /**
+   * @param target - the endpoint, headers and token
+   * @param kind - the wire protocol, already resolved
+   * @param options - the logger
+   */
+  constructor(target: HttpTarget, kind: 'streamable-http' | 'sse', options: ConnectorOptions = {}) {
+    this.#target = target;
+    this.kind = kind;
+    this.#url = target.url instanceof URL ? target.url : new URL(target.url);
+    this.name = target.name ?? this.#url.host;
+    this.#logger = options.logger ?? noopLogger;
+  }
+
+  /** Names the backend, the protocol and the URL without credentials, query or fragment. */
+  describe(): string {
+    return `${this.kind} backend ${this.name}: ${redactUrl(this.#url)}`;
+  }
+
+  /** A new, not yet started SDK client transport with the merged headers. */
+  async connect(options: ConnectOptions = {}): Promise<Transport> {
+    if (this.#closed)
+      throw new ProxyError(ProxyErrorCode.Closed, `Connector is closed: ${this.name}`);
+    if (options.signal?.aborted) {
+      throw new ProxyError(ProxyErrorCode.BackendUnavailable, `Connection aborted: ${this.name}`, {
+        cause: options.signal.reason,
+      });
+    }
+    const init = {
+      requestInit: { headers: mergeHttpHeaders(this.#target, options.headers) },
+      ...(this.#target.fetch ? { fetch: this.#target.fetch } : {}),
+    };
+    const transport =
+      this.kind === 'sse'
+        ? new SSEClientTransport(this.#url, init)
+        : new StreamableHTTPClientTransport(this.#url, init);
+    this.#open.add(transport);
+    whenClosed(transport, () => this.#open.delete(transport));
+    this.#logger.debug(`Connecting to ${this.describe()}`);
+    return transport;
+  }
+
+  /** Closes the connections still open. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#open].map((transport) => transport.close().catch(() => {})));
+  }
+}

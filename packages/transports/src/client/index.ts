@@ -1,0 +1,34 @@
+/**
+ * The client side of `@org/transports`: reaching a backend over stdio, streamable HTTP, legacy
+ * SSE or in memory.
+ */
+
+export { buildChildEnvironment, DEFAULT_INHERITED_ENV } from './childEnvironment';
+export type { ChildProcessTransportOptions } from './childProcessTransport';
+export { ChildProcessTransport } from './childProcessTransport';
+export type { ClientTransportOptions } from './createConnector';
+export { createClientTransport, createConnector } from './createConnector';
+export type { ResolvedTarget } from './resolveTarget';
+export {
+  inferTransportKind,
+  isConnectableServer,
+  isHttpTarget,
+  isInProcessTarget,
+  isStdioTarget,
+  redactUrl,
+  resolveTarget,
+} from './resolveTarget';
+export type {
+  BackendConnector,
+  BackendTarget,
+  ChildExitInfo,
+  ConnectableServer,
+  ConnectOptions,
+  ConnectorKind,
+  ConnectorOptions,
+  HttpTarget,
+  HttpTransportKind,
+  InProcessTarget,
+  StderrMode,
+  StdioTarget,
+} from './targets';

@@ -1,0 +1,103 @@
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { ProxyError, ProxyErrorCode } from '../errors';
+import { type Logger, noopLogger } from '../logger';
+import type { HttpServeOptions } from './types';
+
+/** The largest request body accepted by default: 4 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Sessions idle this long are closed by default: 30 minutes. */
+export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
+/** The default interval of SSE `: ping` comment lines. */
+export const DEFAULT_SSE_KEEP_ALIVE_MS = 15_000;
+
+/** {@link HttpServeOptions} with every default applied and every derived value computed once. */
+export interface ResolvedHttpOptions {
+  host: string;
+  port: number;
+  path: string;
+  sse: boolean;
+  ssePath: string;
+  messagesPath: string;
+  stateless: boolean;
+  /** The expected bearer token as bytes, when auth is on. */
+  authToken: Buffer | undefined;
+  /** The `authInfo` handed to handlers once the token was validated. */
+  authInfo: AuthInfo | undefined;
+  hostCheck: boolean;
+  /** Allowed Host values (lowercase), matched with or without their port. */
+  allowedHosts: ReadonlySet<string>;
+  /** Allowed Origin values (lowercase, no trailing slash) besides the loopback origins. */
+  allowedOrigins: ReadonlySet<string>;
+  /** CORS off, on for every accepted origin (`true`), or on for the named origins. */
+  cors: boolean | ReadonlySet<string>;
+  maxBodyBytes: number;
+  sessionIdleTimeoutMs: number;
+  sseKeepAliveMs: number;
+  healthPath: string;
+  logger: Logger;
+}
+
+const normaliseOrigin = (origin: string): string => origin.trim().toLowerCase().replace(/\/+$/, '');
+
+function invalid(field: string, value: unknown): ProxyError {
+  return new ProxyError(
+    ProxyErrorCode.InvalidConfig,
+    `Invalid serveHttp option ${field}: ${String(value)}`,
+  );
+}
+
+function checkPath(field: string, value: string): string {
+  if (!value.startsWith('/') || value.includes('?')) throw invalid(field, value);
+  return value;
+}
+
+function checkCount(field: string, value: number, min: number): number {
+  if (!Number.isFinite(value) || value < min) throw invalid(field, value);
+  return value;
+}
+
+/**
+ * Applies the defaults of {@link HttpServeOptions} and validates them.
+ * @throws ProxyError with code `INVALID_CONFIG` naming the offending option
+ */
+export function resolveHttpOptions(options: HttpServeOptions): ResolvedHttpOptions {
+  const corsOrigins = Array.isArray(options.cors) ? options.cors.map(normaliseOrigin) : [];
+  const token = options.authToken;
+  if (token !== undefined && token.length === 0) throw invalid('authToken', '(empty)');
+  const resolved: ResolvedHttpOptions = {
+    host: options.host ?? '127.0.0.1',
+    port: checkCount('port', options.port ?? 0, 0),
+    path: checkPath('path', options.path ?? '/mcp'),
+    sse: options.sse !== false,
+    ssePath: checkPath('ssePath', options.ssePath ?? '/sse'),
+    messagesPath: checkPath('messagesPath', options.messagesPath ?? '/messages'),
+    stateless: options.stateless === true,
+    authToken: token === undefined ? undefined : Buffer.from(token, 'utf8'),
+    authInfo:
+      token === undefined ? undefined : Object.freeze({ token, clientId: 'bearer', scopes: [] }),
+    hostCheck: options.disableHostCheck !== true,
+    allowedHosts: new Set((options.allowedHosts ?? []).map((h) => h.trim().toLowerCase())),
+    allowedOrigins: new Set([
+      ...(options.allowedOrigins ?? []).map(normaliseOrigin),
+      ...corsOrigins,
+    ]),
+    cors: Array.isArray(options.cors) ? new Set(corsOrigins) : options.cors === true,
+    maxBodyBytes: checkCount('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, 1),
+    sessionIdleTimeoutMs: checkCount(
+      'sessionIdleTimeoutMs',
+      options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
+      0,
+    ),
+    sseKeepAliveMs: checkCount(
+      'sseKeepAliveMs',
+      options.sseKeepAliveMs ?? DEFAULT_SSE_KEEP_ALIVE_MS,
+      0,
+    ),
+    healthPath: checkPath('healthPath', options.healthPath ?? '/health'),
+    logger: options.logger ?? noopLogger,
+  };
+  const paths = [resolved.path, resolved.healthPath];
+  if (resolved.sse) paths.push(resolved.ssePath, resolved.messagesPath);
+  if (new Set(paths).size !== paths.length) throw invalid('paths', paths.join(', '));
+  return resolved;
+}

@@ -1,0 +1,148 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { HttpContext } from './httpContext';
+import { JsonRpcCode, replyEmpty, replyError, replyJson, responseGone } from './httpReplies';
+import { openLegacySse, postLegacyMessage } from './legacySseSession';
+import {
+  handleStreamableDelete,
+  handleStreamableGet,
+  handleStreamablePost,
+} from './streamableHttpHandler';
+
+type Endpoint = 'mcp' | 'health' | 'sse' | 'messages';
+
+const CORS_PREFLIGHT_HEADERS = Object.freeze({
+  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+  'access-control-allow-headers':
+    'content-type, authorization, mcp-session-id, mcp-protocol-version, last-event-id',
+  'access-control-max-age': '86400',
+});
+const ALLOW: Record<Endpoint, string> = {
+  mcp: 'GET, POST, DELETE',
+  health: 'GET',
+  sse: 'GET',
+  messages: 'POST',
+};
+
+const forbidden = (what: string) => ({
+  code: JsonRpcCode.ServerError,
+  message: `Forbidden: ${what} not allowed`,
+});
+const FORBIDDEN_HOST = forbidden('Host');
+const FORBIDDEN_ORIGIN = forbidden('Origin');
+const UNAUTHORIZED = {
+  code: JsonRpcCode.ServerError,
+  message: 'Unauthorized: a valid bearer token is required',
+  headers: { 'www-authenticate': 'Bearer' },
+};
+const NOT_FOUND = { code: JsonRpcCode.ServerError, message: 'Not found' };
+const CLOSING = { code: JsonRpcCode.ServerError, message: 'Server closing' };
+
+function endpointOf(context: HttpContext, pathname: string): Endpoint | undefined {
+  const { options } = context;
+  if (pathname === options.path) return 'mcp';
+  if (pathname === options.healthPath) return 'health';
+  if (!options.sse) return undefined;
+  if (pathname === options.ssePath) return 'sse';
+  return pathname === options.messagesPath ? 'messages' : undefined;
+}
+
+/** Host and Origin checks, then CORS headers; false when the request was refused. */
+function admit(context: HttpContext, req: IncomingMessage, res: ServerResponse): boolean {
+  const { guards, options } = context;
+  if (!guards.hostAllowed(req.headers.host)) {
+    options.logger.warn('Request refused: Host header not allowed');
+    replyError(res, 403, FORBIDDEN_HOST);
+    return false;
+  }
+  const origin = req.headers.origin;
+  if (!guards.originAllowed(origin)) {
+    options.logger.warn('Request refused: Origin header not allowed');
+    replyError(res, 403, FORBIDDEN_ORIGIN);
+    return false;
+  }
+  if (guards.corsAllowed(origin)) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-expose-headers', 'mcp-session-id');
+    res.setHeader('vary', 'Origin');
+  }
+  return true;
+}
+
+function health(context: HttpContext, res: ServerResponse): void {
+  const sessions = context.sessions.size + context.sseSessions.size;
+  replyJson(res, `{"status":"ok","sessions":${sessions}}`);
+}
+
+async function dispatch(
+  context: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: Endpoint,
+): Promise<void> {
+  const method = req.method;
+  if (endpoint === 'mcp') {
+    if (method === 'POST') return handleStreamablePost(context, req, res);
+    if (method === 'GET') return handleStreamableGet(context, req, res);
+    if (method === 'DELETE') return handleStreamableDelete(context, req, res);
+  } else if (endpoint === 'sse' && method === 'GET') {
+    return openLegacySse(context, res);
+  } else if (endpoint === 'messages' && method === 'POST') {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    return postLegacyMessage(context, req, res, query === -1 ? '' : url.slice(query + 1));
+  }
+  const message = `Method not allowed: ${String(method)}`;
+  replyError(res, 405, {
+    code: JsonRpcCode.ServerError,
+    message,
+    headers: { allow: ALLOW[endpoint] },
+  });
+}
+
+async function route(
+  context: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (context.closing) return replyError(res, 503, CLOSING);
+  if (!admit(context, req, res)) return;
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  const endpoint = endpointOf(context, query === -1 ? url : url.slice(0, query));
+  if (endpoint === undefined) return replyError(res, 404, NOT_FOUND);
+  if (req.method === 'OPTIONS') {
+    const cors = res.hasHeader('access-control-allow-origin');
+    return replyEmpty(
+      res,
+      204,
+      cors ? { ...CORS_PREFLIGHT_HEADERS, allow: ALLOW[endpoint] } : { allow: ALLOW[endpoint] },
+    );
+  }
+  // The health endpoint is exempt from auth so that probes need no credentials.
+  if (endpoint === 'health') {
+    if (req.method === 'GET') return health(context, res);
+  } else if (!context.guards.authorized(req)) {
+    context.options.logger.warn('Request refused: missing or wrong bearer token');
+    return replyError(res, 401, UNAUTHORIZED);
+  }
+  return dispatch(context, req, res, endpoint);
+}
+
+/**
+ * The `request` listener of the HTTP server: guards (Host, Origin, CORS, auth), the health
+ * endpoint, then the streamable HTTP and legacy SSE endpoints. Unknown paths get 404.
+ */
+export function createRequestListener(context: HttpContext): RequestListener {
+  const logger = context.options.logger;
+  return (req, res) => {
+    route(context, req, res).catch((error: unknown) => {
+      if (responseGone(res)) {
+        logger.debug('HTTP client went away during a request', error);
+        return;
+      }
+      logger.error('HTTP request failed', error);
+      if (res.headersSent) res.destroy();
+      else replyError(res, 500, { code: JsonRpcCode.InternalError, message: 'Internal error' });
+    });
+  };
+}

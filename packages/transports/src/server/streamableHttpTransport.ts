@@ -1,0 +1,207 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type {
+  Transport,
+  TransportSendOptions,
+} from '@modelcontextprotocol/sdk/shared/transport.js';
+import type {
+  JSONRPCMessage,
+  MessageExtraInfo,
+  RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '../logger';
+import { JsonRpcCode, replyEmpty, replyError, responseGone } from './httpReplies';
+import { isResponse, type ParsedMessages } from './jsonRpcBody';
+import { type ExchangeOwner, PostExchange } from './postExchange';
+import { SSE_HEADERS, SseStream } from './sseStream';
+
+/** Options of {@link StreamableHttpTransport}. */
+export interface StreamableHttpTransportOptions {
+  /** The session id; none in stateless mode. */
+  sessionId?: string;
+  /** Where dropped messages are reported. */
+  logger: Logger;
+  /** The SSE heartbeat interval, 0 for none. */
+  keepAliveMs: number;
+  /** Close the transport once no POST is pending any more (stateless mode). */
+  closeWhenIdle?: boolean;
+  /** Called once when the transport closes, before `onclose`. */
+  onClosed?: () => void;
+}
+
+const CLOSED_ERROR = { code: -32000, message: 'Connection closed' };
+
+/**
+ * The server side of one streamable HTTP session (MCP 2025-11-25), implementing the SDK's
+ * `Transport`. The HTTP layer hands it POSTs ({@link handlePost}) and the standalone GET stream
+ * ({@link openStandaloneStream}); {@link send} routes each outgoing message to the POST holding
+ * its related request, or to the GET stream when it relates to none.
+ */
+export class StreamableHttpTransport implements Transport, ExchangeOwner {
+  /** The session id (`Mcp-Session-Id`), undefined in stateless mode. */
+  readonly sessionId: string | undefined;
+  /** Set by the server: called once when the transport closes. */
+  onclose?: () => void;
+  /** Set by the server: called on out-of-band errors. */
+  onerror?: (error: Error) => void;
+  /** Set by the server: receives every client message. */
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  /** Extra headers of every answer (the session id). */
+  readonly headers: OutgoingHttpHeaders;
+  /** The headers of an SSE answer. */
+  readonly sseHeaders: OutgoingHttpHeaders;
+  /** The SSE heartbeat interval. */
+  readonly keepAliveMs: number;
+  readonly #logger: Logger;
+  readonly #closeWhenIdle: boolean;
+  readonly #onClosed: (() => void) | undefined;
+  readonly #byRequest = new Map<RequestId, PostExchange>();
+  readonly #pending = new Set<PostExchange>();
+  #standalone: SseStream | undefined;
+  #lastActive = Date.now();
+  #started = false;
+  #closeRequested = false;
+  #closed = false;
+
+  /** @param options - session id, logger, heartbeat and close hooks */
+  constructor(options: StreamableHttpTransportOptions) {
+    this.sessionId = options.sessionId;
+    this.#logger = options.logger;
+    this.keepAliveMs = options.keepAliveMs;
+    this.#closeWhenIdle = options.closeWhenIdle === true;
+    this.#onClosed = options.onClosed;
+    this.headers = Object.freeze(
+      this.sessionId === undefined ? {} : { 'mcp-session-id': this.sessionId },
+    );
+    this.sseHeaders = Object.freeze({ ...SSE_HEADERS, ...this.headers });
+  }
+
+  /** Whether the transport is closed (or closing). */
+  get closed(): boolean {
+    return this.#closed || this.#closeRequested;
+  }
+
+  /** Whether the session has a POST pending or a GET stream open. */
+  get busy(): boolean {
+    return this.#pending.size > 0 || this.#standalone !== undefined;
+  }
+
+  /** When the session last received a request or finished answering one (ms since the epoch). */
+  get lastActive(): number {
+    return this.#lastActive;
+  }
+
+  /** Starts the transport (the server calls this once when it connects). */
+  async start(): Promise<void> {
+    if (this.#started) throw new Error('StreamableHttpTransport already started');
+    this.#started = true;
+    // A close that came while the server was being made: carry it out now that the server
+    // listens to onclose, so that it releases what the session owns.
+    if (this.#closeRequested) await this.#closeNow();
+  }
+
+  /**
+   * Delivers the messages of one POST and answers it: 202 at once when it holds no request,
+   * otherwise lazily (see {@link PostExchange}).
+   */
+  handlePost(res: ServerResponse, body: ParsedMessages, extra: MessageExtraInfo): void {
+    this.#lastActive = Date.now();
+    if (body.requestIds.length === 0) {
+      replyEmpty(res, 202, this.headers);
+    } else if (body.requestIds.some((id) => this.#byRequest.has(id))) {
+      const message = 'Invalid Request: a request with this id is already in flight';
+      replyError(res, 400, { code: JsonRpcCode.InvalidRequest, message });
+      return;
+    } else {
+      const exchange = new PostExchange(res, body, this);
+      this.#pending.add(exchange);
+      for (const id of body.requestIds) this.#byRequest.set(id, exchange);
+    }
+    const onmessage = this.onmessage;
+    if (onmessage === undefined) return;
+    for (const message of body.messages) onmessage(message, extra);
+  }
+
+  /** Opens the standalone SSE stream (GET); false when one is already open. */
+  openStandaloneStream(res: ServerResponse): boolean {
+    if (this.#standalone !== undefined) return false;
+    if (responseGone(res)) return true;
+    const stream = new SseStream(res, this.sseHeaders, this.keepAliveMs);
+    this.#standalone = stream;
+    this.#lastActive = Date.now();
+    res.once('close', () => {
+      if (this.#standalone !== stream) return;
+      this.#standalone = undefined;
+      this.#lastActive = Date.now();
+    });
+    return true;
+  }
+
+  /** Sends a message to the POST of its related request, or to the GET stream. */
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    if (this.#closed) {
+      this.#logger.debug('Message dropped: transport closed');
+      return;
+    }
+    const final = isResponse(message);
+    const id = final ? (message as { id?: RequestId }).id : options?.relatedRequestId;
+    if (id === undefined) {
+      if (this.#standalone === undefined || final) {
+        this.#logger.debug('Message dropped: no standalone SSE stream open');
+      } else {
+        this.#standalone.write(JSON.stringify(message));
+      }
+      return;
+    }
+    const exchange = this.#byRequest.get(id);
+    if (exchange === undefined) {
+      this.#logger.debug(`Message dropped: no open POST for request: ${String(id)}`);
+      return;
+    }
+    if (final) {
+      this.#byRequest.delete(id);
+      exchange.respond(JSON.stringify(message));
+    } else {
+      exchange.push(JSON.stringify(message));
+    }
+  }
+
+  /** @internal Called by a {@link PostExchange} when it is over. */
+  exchangeFinished(exchange: PostExchange, completed: boolean): void {
+    this.#pending.delete(exchange);
+    this.#lastActive = Date.now();
+    if (!completed) {
+      this.#logger.debug('Client went away from a pending POST; its messages will be dropped');
+      for (const id of exchange.requestIds) {
+        if (this.#byRequest.get(id) === exchange) this.#byRequest.delete(id);
+      }
+    }
+    if (this.#closeWhenIdle && this.#pending.size === 0) void this.close();
+  }
+
+  /**
+   * Closes the session: pending requests get a "Connection closed" error response, open
+   * streams end, and `onclose` fires once.
+   */
+  async close(): Promise<void> {
+    if (this.#closed || this.#closeRequested) return;
+    if (!this.#started) {
+      this.#closeRequested = true;
+      return;
+    }
+    await this.#closeNow();
+  }
+
+  async #closeNow(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [id, exchange] of [...this.#byRequest]) {
+      exchange.respond(JSON.stringify({ jsonrpc: '2.0', id, error: CLOSED_ERROR }));
+    }
+    this.#byRequest.clear();
+    this.#pending.clear();
+    this.#standalone?.end();
+    this.#standalone = undefined;
+    this.#onClosed?.();
+    this.onclose?.();
+  }
+}

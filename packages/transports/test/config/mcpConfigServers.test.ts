@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { type McpConfig, mcpConfigServers, parseMcpConfig } from '../../src/config/index';
+import { ProxyError, ProxyErrorCode } from '../../src/errors';
+
+const servers = (mcpServers: Record<string, unknown>) =>
+  mcpConfigServers(parseMcpConfig({ mcpServers }, { env: {} }));
+
+describe('mcpConfigServers', () => {
+  it('turns a stdio entry into a StdioTarget named after the server', () => {
+    const [entry] = servers({
+      echo: {
+        command: 'echo',
+        args: ['hello'],
+        env: { A: '1' },
+        cwd: '/tmp',
+        stderr: 'pipe',
+        note: 1,
+      },
+    });
+    expect(entry).toEqual({
+      name: 'echo',
+      target: {
+        name: 'echo',
+        command: 'echo',
+        args: ['hello'],
+        env: { A: '1' },
+        cwd: '/tmp',
+        stderr: 'pipe',
+      },
+      options: {},
+    });
+  });
+
+  it('takes keepAlive from keepAlive or keep_alive, keepAlive first, and leaves it unset otherwise', () => {
+    const targets = servers({
+      a: { command: 'x', keepAlive: true },
+      b: { command: 'x', keep_alive: false },
+      c: { command: 'x', keepAlive: false, keep_alive: true },
+      d: { command: 'x' },
+    }).map((entry) => entry.target);
+    expect(targets.map((target) => ('keepAlive' in target ? target.keepAlive : 'unset'))).toEqual([
+      true,
+      false,
+      false,
+      'unset',
+    ]);
+  });
+
+  it('turns a remote entry into an HttpTarget with the URL verbatim', () => {
+    const [entry] = servers({
+      api: { url: 'https://h.example/mcp/?x=1', headers: { 'X-A': 'b' }, auth: 'tok' },
+    });
+    expect(entry?.target).toEqual({
+      name: 'api',
+      url: 'https://h.example/mcp/?x=1',
+      headers: { 'X-A': 'b' },
+      auth: 'tok',
+    });
+  });
+
+  it('takes the transport from transport or type, transport first, and leaves inference to the connector', () => {
+    const targets = servers({
+      a: { url: 'http://h/mcp', transport: 'sse' },
+      b: { url: 'http://h/mcp', type: 'streamable-http' },
+      c: { url: 'http://h/mcp', transport: 'http', type: 'sse' },
+      d: { url: 'http://h/sse' },
+    }).map((entry) => entry.target);
+    expect(targets.map((target) => ('transport' in target ? target.transport : 'unset'))).toEqual([
+      'sse',
+      'streamable-http',
+      'http',
+      'unset',
+    ]);
+  });
+
+  it('maps the proxy options to camelCase', () => {
+    const [entry] = servers({
+      s: {
+        command: 'x',
+        include_tags: ['keep'],
+        exclude_tags: ['admin'],
+        tools: {
+          add: { name: 'plus', description: 'Adds', tags: ['keep'], enabled: true, extra: 1 },
+        },
+        description: 'Math',
+      },
+    });
+    expect(entry?.options).toEqual({
+      includeTags: ['keep'],
+      excludeTags: ['admin'],
+      tools: {
+        add: { name: 'plus', description: 'Adds', tags: ['keep'], enabled: true, extra: 1 },
+      },
+      description: 'Math',
+    });
+  });
+
+  it('skips disabled servers and keeps the config order', () => {
+    const names = servers({
+      z: { command: 'x' },
+      off: { command: 'x', disabled: true },
+      a: { url: 'http://h', disabled: false },
+    }).map((entry) => entry.name);
+    expect(names).toEqual(['z', 'a']);
+  });
+
+  it('does not share arrays or maps with the config', () => {
+    const config = parseMcpConfig({
+      mcpServers: { s: { command: 'x', args: ['a'], env: { K: 'v' } } },
+    });
+    const [entry] = mcpConfigServers(config);
+    if (!entry || !('command' in entry.target)) throw new Error('expected a stdio target');
+    entry.target.args?.push('b');
+    expect(config.mcpServers.s?.args).toEqual(['a']);
+  });
+
+  it('refuses a config without enabled servers', () => {
+    const config: McpConfig = { mcpServers: { off: { disabled: true } } };
+    expect(() => mcpConfigServers(config)).toThrow(
+      expect.objectContaining({
+        constructor: ProxyError,
+        code: ProxyErrorCode.InvalidConfig,
+        message: 'config: mcpServers: no enabled servers',
+      }),
+    );
+  });
+});
