@@ -5,51 +5,66 @@
  * Everything exported here is public API of `@org/core`.
  */
 
-export { Component, commonWireFields, metaWithTags, TAGS_META_KEY, tagsFromMeta } from './components/component';
-export type { ComponentInit, ComponentKind, SpanAttributes } from './components/component';
-export { completionFromValues } from './components/completion';
 export type { Completer, CompletionRequest, CompletionResult } from './components/completion';
+export { completionFromValues } from './components/completion';
+export type { ComponentInit, ComponentKind, SpanAttributes } from './components/component';
+export {
+  Component,
+  commonWireFields,
+  metaWithTags,
+  TAGS_META_KEY,
+  tagsFromMeta,
+} from './components/component';
 export { PromptError, ResourceError, ToolError } from './components/errors';
-export { definePrompt, LocalPrompt } from './components/localPrompt';
 export type { PromptDefinition, PromptReturn } from './components/localPrompt';
-export { defineResource, LocalResource } from './components/localResource';
+export { definePrompt, LocalPrompt } from './components/localPrompt';
 export type { ResourceDefinition } from './components/localResource';
-export { defineResourceTemplate, LocalResourceTemplate } from './components/localResourceTemplate';
+export { defineResource, LocalResource } from './components/localResource';
 export type { ResourceTemplateDefinition } from './components/localResourceTemplate';
-export { defineTool, LocalTool, toToolResult } from './components/localTool';
+export { defineResourceTemplate, LocalResourceTemplate } from './components/localResourceTemplate';
 export type { ToolDefinition, ToolReturn } from './components/localTool';
-export { Prompt } from './components/prompt';
+export { defineTool, LocalTool, toToolResult } from './components/localTool';
 export type { PromptInit, PromptResult } from './components/prompt';
-export { Resource } from './components/resource';
+export { Prompt } from './components/prompt';
 export type { ResourceInit, ResourceResult } from './components/resource';
-export { toResourceResult } from './components/resourceContents';
+export { Resource } from './components/resource';
 export type { ResourceContentItem, ResourceReturn } from './components/resourceContents';
-export { ResourceTemplate } from './components/resourceTemplate';
+export { toResourceResult } from './components/resourceContents';
 export type { ResourceTemplateInit } from './components/resourceTemplate';
-export { Tool } from './components/tool';
+export { ResourceTemplate } from './components/resourceTemplate';
 export type { JsonSchemaObject, ToolInit, ToolResult } from './components/tool';
-export { UriTemplate } from './components/uriTemplate';
+export { Tool } from './components/tool';
 export type { UriTemplateParams } from './components/uriTemplate';
-export { Context } from './context/context';
+export { UriTemplate } from './components/uriTemplate';
 export type { ContextRequestOptions, ServerRequestExtra } from './context/context';
+export { Context } from './context/context';
 export { FrontSession, LOG_LEVELS } from './context/frontSession';
 export { currentContext, requireContext, runWithContext } from './context/storage';
+export type {
+  AggregateProviderOptions,
+  ProviderErrorStrategy,
+} from './providers/aggregateProvider';
 export { AggregateProvider, capabilitiesOf } from './providers/aggregateProvider';
-export type { AggregateProviderOptions, ProviderErrorStrategy } from './providers/aggregateProvider';
 export { mergeCapabilities } from './providers/capabilities';
 export { EventHub } from './providers/eventHub';
 export { LocalProvider } from './providers/localProvider';
-export { firstMatchingTemplate } from './providers/provider';
 export type { Provider, ProviderEvent, ProviderListener } from './providers/provider';
-export { paginate } from './server/pagination';
+export { firstMatchingTemplate } from './providers/provider';
 export type { Page } from './server/pagination';
-export { ProviderServer } from './server/providerServer';
+export { paginate } from './server/pagination';
 export type { AddProviderOptions, ProviderServerOptions } from './server/providerServer';
+export { ProviderServer } from './server/providerServer';
 export { TRACER_NAME, withComponentSpan } from './telemetry';
-export { filter } from './transforms/filter';
 export type { FilterOptions } from './transforms/filter';
-export { namespace, namespaceName, namespaceUri, unnamespaceName, unnamespaceUri } from './transforms/namespace';
+export { filter } from './transforms/filter';
+export {
+  namespace,
+  namespaceName,
+  namespaceUri,
+  unnamespaceName,
+  unnamespaceUri,
+} from './transforms/namespace';
 export type { ProviderTransform } from './transforms/providerTransform';
-export { toolOverrides } from './transforms/toolOverrides';
 export type { ToolOverride } from './transforms/toolOverrides';
+export { toolOverrides } from './transforms/toolOverrides';
 export { TransformedProvider, transformProvider } from './transforms/transformedProvider';

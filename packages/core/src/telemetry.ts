@@ -8,7 +8,11 @@ export const TRACER_NAME = '@org/core';
  * Runs `fn` inside a span named `name` with the component's span attributes. Without an
  * OpenTelemetry SDK registered this costs next to nothing (the API's no-op tracer).
  */
-export async function withComponentSpan<T>(name: string, component: Component, fn: () => Promise<T>): Promise<T> {
+export async function withComponentSpan<T>(
+  name: string,
+  component: Component,
+  fn: () => Promise<T>,
+): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
   return tracer.startActiveSpan(
     name,
@@ -18,7 +22,10 @@ export async function withComponentSpan<T>(name: string, component: Component, f
         return await fn();
       } catch (error) {
         span.recordException(error instanceof Error ? error : new Error(String(error)));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
         throw error;
       } finally {
         span.end();

@@ -2,7 +2,8 @@ import { Client, type ClientOptions } from '@modelcontextprotocol/sdk/client/ind
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { AnyObjectSchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { ConnectableServer } from '@org/transports';
+import type { Provider } from '@org/core';
+import type { ConnectableServer, Logger } from '@org/transports';
 
 /** A connected SDK client and a way to close it. */
 export interface TestClient extends AsyncDisposable {
@@ -124,4 +125,31 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/** A logger that keeps what it is told, as `level: message` lines. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const at = (level: string) => (message: string) => {
+    lines.push(`${level}: ${message}`);
+  };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** A provider every list and lookup of which fails with `message`. */
+export function failingProvider(name: string, message = 'backend down'): Provider {
+  const fail = async (): Promise<never> => {
+    throw new Error(message);
+  };
+  return {
+    name,
+    listTools: fail,
+    getTool: fail,
+    listResources: fail,
+    getResource: fail,
+    listResourceTemplates: fail,
+    getResourceTemplate: fail,
+    listPrompts: fail,
+    getPrompt: fail,
+  };
 }

@@ -18,6 +18,9 @@ describe('UriTemplate matching', () => {
     const t = new UriTemplate('files://{path*}');
     expect(t.match('files://docs/a/b.txt')).toEqual({ path: 'docs/a/b.txt' });
     expect(t.match('files://caf%C3%A9/%E4%B8%AD.md')).toEqual({ path: 'café/中.md' });
+    // A leading slash belongs to the value: only `{/path*}` puts its own slash in front.
+    expect(t.match('files:///etc/hosts')).toEqual({ path: '/etc/hosts' });
+    expect(new UriTemplate('x://root{/path*}').match('x://root/a/b')).toEqual({ path: 'a/b' });
   });
 
   it('reads query parameters in any order, optional, percent-decoded, extra ones ignored', () => {

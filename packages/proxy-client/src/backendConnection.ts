@@ -52,15 +52,21 @@ export function createBackendClient(wiring: BackendClientWiring): Client {
   };
   if (capabilities.roots && handlers.roots) {
     const roots = handlers.roots;
-    sdk.setRequestHandler(ListRootsRequestSchema, (request) => inContext((t) => roots(request.params, t)));
+    sdk.setRequestHandler(ListRootsRequestSchema, (request) =>
+      inContext((t) => roots(request.params, t)),
+    );
   }
   if (capabilities.sampling && handlers.sampling) {
     const sampling = handlers.sampling;
-    sdk.setRequestHandler(CreateMessageRequestSchema, (request) => inContext((t) => sampling(request.params, t)));
+    sdk.setRequestHandler(CreateMessageRequestSchema, (request) =>
+      inContext((t) => sampling(request.params, t)),
+    );
   }
   if (capabilities.elicitation && handlers.elicitation) {
     const elicitation = handlers.elicitation;
-    sdk.setRequestHandler(ElicitRequestSchema, (request) => inContext((t) => elicitation(request.params, t)));
+    sdk.setRequestHandler(ElicitRequestSchema, (request) =>
+      inContext((t) => elicitation(request.params, t)),
+    );
   }
   const log = handlers.log;
   if (log) {
@@ -70,7 +76,9 @@ export function createBackendClient(wiring: BackendClientWiring): Client {
       ),
     );
   }
-  sdk.setNotificationHandler(ToolListChangedNotificationSchema, async () => wiring.onEvent({ type: 'listChanged', kind: 'tool' }));
+  sdk.setNotificationHandler(ToolListChangedNotificationSchema, async () =>
+    wiring.onEvent({ type: 'listChanged', kind: 'tool' }),
+  );
   sdk.setNotificationHandler(ResourceListChangedNotificationSchema, async () =>
     wiring.onEvent({ type: 'listChanged', kind: 'resource' }),
   );

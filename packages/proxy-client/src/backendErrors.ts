@@ -31,7 +31,10 @@ function messageOf(error: unknown): string {
 export function toBackendError(error: unknown, failure: BackendFailure): unknown {
   if (error instanceof ProxyError) return error;
   if (error instanceof McpError) {
-    if (error.code === ErrorCode.RequestTimeout && /timed out|timeout exceeded/i.test(error.message)) {
+    if (
+      error.code === ErrorCode.RequestTimeout &&
+      /timed out|timeout exceeded/i.test(error.message)
+    ) {
       return new ProxyError(
         ProxyErrorCode.BackendTimeout,
         `Backend ${failure.backend} did not answer ${failure.what} within ${failure.timeoutMs} ms`,

@@ -35,7 +35,9 @@ type ListSchema =
   | typeof ListResourceTemplatesResultSchema
   | typeof ListPromptsResultSchema;
 
-function withMeta<T extends Record<string, unknown>>(params: T): T & { _meta?: Record<string, unknown> } {
+function withMeta<T extends Record<string, unknown>>(
+  params: T,
+): T & { _meta?: Record<string, unknown> } {
   const meta = forwardableMeta(currentContext()?.meta);
   return meta ? { ...params, _meta: meta } : params;
 }
@@ -46,7 +48,10 @@ function withMeta<T extends Record<string, unknown>>(params: T): T & { _meta?: R
  */
 export abstract class BackendOperations {
   /** Runs one backend request; see `ProxyClient`. */
-  protected abstract run<T>(what: string, send: (sdk: Client, options: RequestOptions) => Promise<T>): Promise<T>;
+  protected abstract run<T>(
+    what: string,
+    send: (sdk: Client, options: RequestOptions) => Promise<T>,
+  ): Promise<T>;
 
   /** Connects (if needed) and returns the SDK client. */
   abstract connect(): Promise<Client>;
@@ -58,7 +63,10 @@ export abstract class BackendOperations {
       let cursor: string | undefined;
       for (let page = 0; page < MAX_LIST_PAGES; page++) {
         const params = cursor === undefined ? {} : { cursor };
-        const result = (await sdk.request({ method, params } as never, schema, options)) as Record<string, unknown>;
+        const result = (await sdk.request({ method, params } as never, schema, options)) as Record<
+          string,
+          unknown
+        >;
         items.push(...((result[key] as T[] | undefined) ?? []));
         const next = result.nextCursor as string | undefined;
         if (next === undefined || seen.has(next)) return items;
@@ -81,7 +89,11 @@ export abstract class BackendOperations {
 
   /** Every resource template of the backend (all pages). */
   listResourceTemplates(): Promise<ResourceTemplate[]> {
-    return this.#listAll('resources/templates/list', ListResourceTemplatesResultSchema, 'resourceTemplates');
+    return this.#listAll(
+      'resources/templates/list',
+      ListResourceTemplatesResultSchema,
+      'resourceTemplates',
+    );
   }
 
   /** Every prompt of the backend (all pages). */
@@ -96,21 +108,33 @@ export abstract class BackendOperations {
    */
   callTool(name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
     return this.run(`tools/call ${name}`, (sdk, options) =>
-      sdk.request({ method: 'tools/call', params: withMeta({ name, arguments: args }) }, CallToolResultSchema, options),
+      sdk.request(
+        { method: 'tools/call', params: withMeta({ name, arguments: args }) },
+        CallToolResultSchema,
+        options,
+      ),
     );
   }
 
   /** Reads a resource by its backend URI. */
   readResource(uri: string): Promise<ReadResourceResult> {
     return this.run(`resources/read ${uri}`, (sdk, options) =>
-      sdk.request({ method: 'resources/read', params: withMeta({ uri }) }, ReadResourceResultSchema, options),
+      sdk.request(
+        { method: 'resources/read', params: withMeta({ uri }) },
+        ReadResourceResultSchema,
+        options,
+      ),
     );
   }
 
   /** Renders a prompt by its backend name. */
   getPrompt(name: string, args: Record<string, string> = {}): Promise<GetPromptResult> {
     return this.run(`prompts/get ${name}`, (sdk, options) =>
-      sdk.request({ method: 'prompts/get', params: withMeta({ name, arguments: args }) }, GetPromptResultSchema, options),
+      sdk.request(
+        { method: 'prompts/get', params: withMeta({ name, arguments: args }) },
+        GetPromptResultSchema,
+        options,
+      ),
     );
   }
 
@@ -144,7 +168,9 @@ export abstract class BackendOperations {
 
   /** Pings the backend. */
   async ping(): Promise<void> {
-    await this.run('ping', (sdk, options) => sdk.request({ method: 'ping' }, EmptyResultSchema, options));
+    await this.run('ping', (sdk, options) =>
+      sdk.request({ method: 'ping' }, EmptyResultSchema, options),
+    );
   }
 
   /** The backend's capabilities (connecting if needed). */

@@ -30,16 +30,25 @@ export interface ForwardingTarget {
 }
 
 /** Answers a backend's `roots/list`. */
-export type RootsHandler = (request: ListRootsRequest['params'], target: ForwardingTarget) => Promise<ListRootsResult>;
+export type RootsHandler = (
+  request: ListRootsRequest['params'],
+  target: ForwardingTarget,
+) => Promise<ListRootsResult>;
 /** Answers a backend's `sampling/createMessage`. */
 export type SamplingHandler = (
   request: CreateMessageRequest['params'],
   target: ForwardingTarget,
 ) => Promise<CreateMessageResult>;
 /** Answers a backend's `elicitation/create` (form or URL mode). */
-export type ElicitationHandler = (request: ElicitRequest['params'], target: ForwardingTarget) => Promise<ElicitResult>;
+export type ElicitationHandler = (
+  request: ElicitRequest['params'],
+  target: ForwardingTarget,
+) => Promise<ElicitResult>;
 /** Receives a backend's `notifications/message`. */
-export type LogHandler = (message: LoggingMessageNotification['params'], target: ForwardingTarget) => Promise<void>;
+export type LogHandler = (
+  message: LoggingMessageNotification['params'],
+  target: ForwardingTarget,
+) => Promise<void>;
 /** Receives progress the backend reports for a request the proxy made. */
 export type ProgressHandler = (progress: Progress, target: ForwardingTarget) => Promise<void>;
 
@@ -73,7 +82,9 @@ function withoutProgressToken<T extends { _meta?: Record<string, unknown> }>(par
 /** Forwards `roots/list` to the client of the request being served, and its answer back. */
 export const defaultProxyRootsHandler: RootsHandler = async (params, target) => {
   if (!target.front) throw noFront('roots/list', target);
-  const request = params ? { method: 'roots/list' as const, params: withoutProgressToken(params) } : { method: 'roots/list' as const };
+  const request = params
+    ? { method: 'roots/list' as const, params: withoutProgressToken(params) }
+    : { method: 'roots/list' as const };
   return target.front.request(request, ListRootsResultSchema);
 };
 
@@ -96,11 +107,19 @@ export const defaultProxySamplingHandler: SamplingHandler = async (params, targe
 export const defaultProxyElicitationHandler: ElicitationHandler = async (params, target) => {
   if (!target.front) throw noFront('elicitation/create', target);
   const mode = (params as { mode?: string }).mode ?? 'form';
-  const supported = target.front.session.clientCapabilities.elicitation as Record<string, unknown> | undefined;
+  const supported = target.front.session.clientCapabilities.elicitation as
+    | Record<string, unknown>
+    | undefined;
   if (mode === 'url' && !supported?.url) {
-    throw new McpError(ErrorCode.InvalidRequest, 'Cannot forward URL-mode elicitation: the client does not support it');
+    throw new McpError(
+      ErrorCode.InvalidRequest,
+      'Cannot forward URL-mode elicitation: the client does not support it',
+    );
   }
-  return target.front.request({ method: 'elicitation/create', params: withoutProgressToken(params) }, ElicitResultSchema);
+  return target.front.request(
+    { method: 'elicitation/create', params: withoutProgressToken(params) },
+    ElicitResultSchema,
+  );
 };
 
 /**
@@ -118,13 +137,17 @@ export const defaultProxyLogHandler: LogHandler = async (message, target) => {
     await session.server.notification({ method: 'notifications/message', params: message });
     return;
   }
-  target.logger.debug(`Dropped a log message from backend ${target.backend}: no client to forward it to`);
+  target.logger.debug(
+    `Dropped a log message from backend ${target.backend}: no client to forward it to`,
+  );
 };
 
 /** Reports backend progress to the client under the client request's own progress token. */
 export const defaultProxyProgressHandler: ProgressHandler = async (progress, target) => {
   if (!target.front) {
-    target.logger.debug(`Dropped progress from backend ${target.backend}: no client request to report it to`);
+    target.logger.debug(
+      `Dropped progress from backend ${target.backend}: no client request to report it to`,
+    );
     return;
   }
   await target.front.reportProgress(progress.progress, progress.total, progress.message);

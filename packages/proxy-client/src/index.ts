@@ -6,18 +6,10 @@
  * session. Everything exported here is public API of `@org/proxy-client`.
  */
 
-export { toBackendError } from './backendErrors';
-export type { BackendFailure } from './backendErrors';
 export type { BackendEvent } from './backendConnection';
+export type { BackendFailure } from './backendErrors';
+export { toBackendError } from './backendErrors';
 export { BackendOperations, MAX_LIST_PAGES } from './backendOperations';
-export {
-  defaultForwardingHandlers,
-  defaultProxyElicitationHandler,
-  defaultProxyLogHandler,
-  defaultProxyProgressHandler,
-  defaultProxyRootsHandler,
-  defaultProxySamplingHandler,
-} from './forwardingHandlers';
 export type {
   ElicitationHandler,
   ForwardingHandlers,
@@ -27,8 +19,16 @@ export type {
   RootsHandler,
   SamplingHandler,
 } from './forwardingHandlers';
+export {
+  defaultForwardingHandlers,
+  defaultProxyElicitationHandler,
+  defaultProxyLogHandler,
+  defaultProxyProgressHandler,
+  defaultProxyRootsHandler,
+  defaultProxySamplingHandler,
+} from './forwardingHandlers';
 export { mirrorCapabilities } from './mirrorCapabilities';
-export { ProxyClient } from './proxyClient';
 export type { BackendEventListener, ProxyClientOptions } from './proxyClient';
+export { ProxyClient } from './proxyClient';
 export { forwardableMeta } from './requestMeta';
 export { StatefulProxyClient } from './statefulProxyClient';

@@ -1,6 +1,10 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ClientCapabilities, Implementation, Progress } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  ClientCapabilities,
+  Implementation,
+  Progress,
+} from '@modelcontextprotocol/sdk/types.js';
 import { type Context, currentContext, type FrontSession } from '@org/core';
 import {
   type BackendConnector,
@@ -12,11 +16,15 @@ import {
   ProxyError,
   ProxyErrorCode,
 } from '@org/transports';
-import { toBackendError } from './backendErrors';
 import { type BackendEvent, createBackendClient } from './backendConnection';
-import { defaultForwardingHandlers, type ForwardingHandlers, type ForwardingTarget } from './forwardingHandlers';
-import { mirrorCapabilities } from './mirrorCapabilities';
+import { toBackendError } from './backendErrors';
 import { BackendOperations } from './backendOperations';
+import {
+  defaultForwardingHandlers,
+  type ForwardingHandlers,
+  type ForwardingTarget,
+} from './forwardingHandlers';
+import { mirrorCapabilities } from './mirrorCapabilities';
 
 /** Options of {@link ProxyClient}. */
 export interface ProxyClientOptions {
@@ -52,8 +60,13 @@ export interface ProxyClientOptions {
 export type BackendEventListener = (event: BackendEvent, client: ProxyClient) => void;
 
 function isConnector(value: unknown): value is BackendConnector {
-  return typeof value === 'object' && value !== null && typeof (value as BackendConnector).describe === 'function' &&
-    typeof (value as BackendConnector).connect === 'function' && 'kind' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as BackendConnector).describe === 'function' &&
+    typeof (value as BackendConnector).connect === 'function' &&
+    'kind' in value
+  );
 }
 
 /**
@@ -85,6 +98,7 @@ export class ProxyClient extends BackendOperations {
   #connecting: Promise<Client> | undefined;
   #users = 0;
   #session: FrontSession | undefined;
+  #announced: ClientCapabilities | undefined;
 
   /**
    * @param target - a URL, command spec, HTTP target, in-process server, or a connector
@@ -146,7 +160,12 @@ export class ProxyClient extends BackendOperations {
         break;
       }
     }
-    return { front, session: this.#session ?? front?.session, backend: this.name, logger: this.#logger };
+    return {
+      front,
+      session: this.#session ?? front?.session,
+      backend: this.name,
+      logger: this.#logger,
+    };
   }
 
   /** Connects (once; concurrent callers share the attempt) and returns the SDK client. */
@@ -158,11 +177,23 @@ export class ProxyClient extends BackendOperations {
     return this.#connecting;
   }
 
+  /**
+   * The client capabilities this client announces to the backend: those it connected with, or,
+   * before connecting, those it would announce now.
+   */
+  announcedCapabilities(): ClientCapabilities {
+    if (this.#announced) return this.#announced;
+    const wanted = this.options.capabilities ?? 'mirror';
+    if (wanted !== 'mirror') return wanted;
+    return mirrorCapabilities(
+      (this.#session ?? currentContext()?.session)?.clientCapabilities,
+      this.#handlers,
+    );
+  }
+
   async #open(): Promise<Client> {
     const front = currentContext();
-    const wanted = this.options.capabilities ?? 'mirror';
-    const capabilities =
-      wanted === 'mirror' ? mirrorCapabilities((this.#session ?? front?.session)?.clientCapabilities, this.#handlers) : wanted;
+    const capabilities = this.announcedCapabilities();
     const sdk = createBackendClient({
       clientInfo: this.options.clientInfo ?? { name: 'mcp-proxy', version: '0.0.0' },
       capabilities,
@@ -177,16 +208,23 @@ export class ProxyClient extends BackendOperations {
     try {
       transport = await this.connector.connect(headers ? { headers } : {});
       sdk.onclose = () => {
-        if (this.#sdk === sdk) this.#sdk = undefined;
+        if (this.#sdk !== sdk) return;
+        this.#sdk = undefined;
+        this.#announced = undefined;
       };
       await sdk.connect(transport, { timeout: this.requestTimeoutMs });
     } catch (error) {
       await transport?.close().catch(() => {});
       if (error instanceof ProxyError) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      throw new ProxyError(ProxyErrorCode.BackendUnavailable, `Cannot connect to backend ${this.name} (${this.connector.describe()}): ${message}`, { cause: error });
+      throw new ProxyError(
+        ProxyErrorCode.BackendUnavailable,
+        `Cannot connect to backend ${this.name} (${this.connector.describe()}): ${message}`,
+        { cause: error },
+      );
     }
     this.#sdk = sdk;
+    this.#announced = capabilities;
     return sdk;
   }
 
@@ -197,7 +235,8 @@ export class ProxyClient extends BackendOperations {
     const headers: Record<string, string> = {};
     for (const name of names) {
       const value = source[name.toLowerCase()];
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      if (value !== undefined)
+        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
     return headers;
   }
@@ -207,7 +246,10 @@ export class ProxyClient extends BackendOperations {
    * forwarding), passes that request's cancellation and progress on, and names the backend
    * in failures.
    */
-  protected async run<T>(what: string, send: (sdk: Client, options: RequestOptions) => Promise<T>): Promise<T> {
+  protected async run<T>(
+    what: string,
+    send: (sdk: Client, options: RequestOptions) => Promise<T>,
+  ): Promise<T> {
     const front = currentContext();
     this.#users += 1;
     if (front) this.#inFlight.push(front);
@@ -239,11 +281,16 @@ export class ProxyClient extends BackendOperations {
     }
   }
 
-  async #forwardProgress(handler: NonNullable<ForwardingHandlers['progress']>, progress: Progress): Promise<void> {
+  async #forwardProgress(
+    handler: NonNullable<ForwardingHandlers['progress']>,
+    progress: Progress,
+  ): Promise<void> {
     try {
       await handler(progress, this.forwardingTarget());
     } catch (error) {
-      this.#logger.debug(`Cannot forward progress from backend ${this.name}: ${(error as Error).message}`);
+      this.#logger.debug(
+        `Cannot forward progress from backend ${this.name}: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -251,6 +298,7 @@ export class ProxyClient extends BackendOperations {
   async close(): Promise<void> {
     const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
     this.#sdk = undefined;
+    this.#announced = undefined;
     await sdk?.close();
   }
 

@@ -13,7 +13,9 @@ const HOP_KEYS = new Set([
  * to one hop (the progress token, which the proxy replaces with its own, task and connection
  * keys). Returns `undefined` when nothing is left.
  */
-export function forwardableMeta(meta: RequestMeta | undefined): Record<string, unknown> | undefined {
+export function forwardableMeta(
+  meta: RequestMeta | undefined,
+): Record<string, unknown> | undefined {
   if (!meta) return undefined;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(meta)) if (!HOP_KEYS.has(key)) out[key] = value;

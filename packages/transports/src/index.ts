@@ -52,6 +52,7 @@ export { ProxyError, ProxyErrorCode, toProxyError } from './errors';
 export type { ProxyErrorOptions } from './errors';
 export { createConsoleLogger, noopLogger } from './logger';
 export type { Logger, LogLevelName } from './logger';
+export { serveHttp, serveInMemory, serveStdio } from './server/index';
 export type {
   HttpServeOptions,
   HttpServerHandle,

@@ -27,8 +27,14 @@ export const TAGS_META_KEY = 'fastmcp';
 export function tagsFromMeta(meta: Record<string, unknown> | undefined): string[] {
   for (const key of [TAGS_META_KEY, `_${TAGS_META_KEY}`]) {
     const section = meta?.[key];
-    if (section && typeof section === 'object' && Array.isArray((section as { tags?: unknown }).tags)) {
-      return ((section as { tags: unknown[] }).tags).filter((t): t is string => typeof t === 'string');
+    if (
+      section &&
+      typeof section === 'object' &&
+      Array.isArray((section as { tags?: unknown }).tags)
+    ) {
+      return (section as { tags: unknown[] }).tags.filter(
+        (t): t is string => typeof t === 'string',
+      );
     }
   }
   return [];
@@ -72,7 +78,8 @@ export abstract class Component {
   copy(patch: Partial<Record<string, unknown>> & Partial<this>): this {
     const next = Object.create(Object.getPrototypeOf(this)) as this;
     Object.assign(next, this, patch);
-    if (patch.tags) Object.assign(next, { tags: Object.freeze([...new Set(patch.tags as Iterable<string>)]) });
+    if (patch.tags)
+      Object.assign(next, { tags: Object.freeze([...new Set(patch.tags as Iterable<string>)]) });
     next.copied(this);
     return next;
   }

@@ -1,10 +1,15 @@
 import type { PromptMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { z } from 'zod';
 import { ProxyError, ProxyErrorCode } from '@org/transports';
+import type { z } from 'zod';
 import type { Context } from '../context/context';
 import { currentContext } from '../context/storage';
+import {
+  type Completer,
+  type CompletionRequest,
+  type CompletionResult,
+  completionFromValues,
+} from './completion';
 import { metaWithTags } from './component';
-import { type Completer, type CompletionRequest, type CompletionResult, completionFromValues } from './completion';
 import { Prompt, type PromptInit, type PromptResult } from './prompt';
 import { describeIssues } from './zodSchemas';
 
@@ -12,13 +17,17 @@ import { describeIssues } from './zodSchemas';
 export type PromptReturn = string | PromptMessage[] | PromptResult;
 
 /** How to define a local prompt with {@link definePrompt}. */
-export interface PromptDefinition<TArgs extends z.ZodObject = z.ZodObject> extends Omit<PromptInit, 'arguments'> {
+export interface PromptDefinition<TArgs extends z.ZodObject = z.ZodObject>
+  extends Omit<PromptInit, 'arguments'> {
   /** A zod object of string arguments; optional fields become optional prompt arguments. */
   args?: TArgs;
   /** Suggests values for arguments, by argument name. */
   complete?: Record<string, Completer>;
   /** Renders the prompt: a string (one user message), messages, or a full result. */
-  render: (args: z.infer<TArgs>, context: Context | undefined) => PromptReturn | Promise<PromptReturn>;
+  render: (
+    args: z.infer<TArgs>,
+    context: Context | undefined,
+  ) => PromptReturn | Promise<PromptReturn>;
 }
 
 function argumentsOf(schema: z.ZodObject | undefined): PromptInit['arguments'] {
@@ -93,6 +102,8 @@ export class LocalPrompt extends Prompt {
  * });
  * ```
  */
-export function definePrompt<TArgs extends z.ZodObject = z.ZodObject>(definition: PromptDefinition<TArgs>): LocalPrompt {
+export function definePrompt<TArgs extends z.ZodObject = z.ZodObject>(
+  definition: PromptDefinition<TArgs>,
+): LocalPrompt {
   return new LocalPrompt(definition as unknown as PromptDefinition);
 }

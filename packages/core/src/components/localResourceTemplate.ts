@@ -1,9 +1,14 @@
-import type { z } from 'zod';
 import { ProxyError, ProxyErrorCode } from '@org/transports';
+import type { z } from 'zod';
 import type { Context } from '../context/context';
 import { currentContext } from '../context/storage';
+import {
+  type Completer,
+  type CompletionRequest,
+  type CompletionResult,
+  completionFromValues,
+} from './completion';
 import { metaWithTags } from './component';
-import { type Completer, type CompletionRequest, type CompletionResult, completionFromValues } from './completion';
 import { LocalResource } from './localResource';
 import type { Resource } from './resource';
 import type { ResourceReturn } from './resourceContents';
@@ -45,7 +50,11 @@ export class LocalResourceTemplate extends ResourceTemplate {
   }
 
   /** Validates the parameters and makes a resource that reads through the template's reader. */
-  async createResource(uri: string, params: UriTemplateParams, context?: Context): Promise<Resource> {
+  async createResource(
+    uri: string,
+    params: UriTemplateParams,
+    context?: Context,
+  ): Promise<Resource> {
     let parsed: Record<string, unknown> = params;
     if (this.paramsZod) {
       const check = this.paramsZod.safeParse(params);
@@ -93,5 +102,7 @@ export class LocalResourceTemplate extends ResourceTemplate {
 export function defineResourceTemplate<TParams extends z.ZodObject | undefined = undefined>(
   definition: ResourceTemplateDefinition<TParams>,
 ): LocalResourceTemplate {
-  return new LocalResourceTemplate(definition as ResourceTemplateDefinition<z.ZodObject | undefined>);
+  return new LocalResourceTemplate(
+    definition as ResourceTemplateDefinition<z.ZodObject | undefined>,
+  );
 }

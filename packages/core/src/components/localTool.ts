@@ -1,6 +1,6 @@
 import type { ContentBlock } from '@modelcontextprotocol/sdk/types.js';
-import type { z } from 'zod';
 import { ProxyError, ProxyErrorCode } from '@org/transports';
+import type { z } from 'zod';
 import type { Context } from '../context/context';
 import { currentContext } from '../context/storage';
 import { metaWithTags } from './component';
@@ -8,11 +8,21 @@ import { Tool, type ToolInit, type ToolResult } from './tool';
 import { describeIssues, jsonSchemaOf } from './zodSchemas';
 
 /** What a local tool's handler may return. */
-export type ToolReturn = ToolResult | string | ContentBlock[] | Record<string, unknown> | number | boolean | null | undefined;
+export type ToolReturn =
+  | ToolResult
+  | string
+  | ContentBlock[]
+  | Record<string, unknown>
+  | number
+  | boolean
+  | null
+  | undefined;
 
 /** How to define a local tool with {@link defineTool}. */
-export interface ToolDefinition<TInput extends z.ZodObject = z.ZodObject, TOutput extends z.ZodObject | undefined = undefined>
-  extends Omit<ToolInit, 'inputSchema' | 'outputSchema'> {
+export interface ToolDefinition<
+  TInput extends z.ZodObject = z.ZodObject,
+  TOutput extends z.ZodObject | undefined = undefined,
+> extends Omit<ToolInit, 'inputSchema' | 'outputSchema'> {
   /** The zod schema of the arguments; they are validated before the handler runs. */
   input?: TInput;
   /** The zod schema of the structured result; the handler's return value is validated against it. */
@@ -24,11 +34,17 @@ export interface ToolDefinition<TInput extends z.ZodObject = z.ZodObject, TOutpu
   handler: (
     args: z.infer<TInput>,
     context: Context | undefined,
-  ) => (TOutput extends z.ZodObject ? z.input<TOutput> : ToolReturn) | Promise<TOutput extends z.ZodObject ? z.input<TOutput> : ToolReturn>;
+  ) =>
+    | (TOutput extends z.ZodObject ? z.input<TOutput> : ToolReturn)
+    | Promise<TOutput extends z.ZodObject ? z.input<TOutput> : ToolReturn>;
 }
 
 function isContentBlock(value: unknown): value is ContentBlock {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }
 
 function isToolResult(value: unknown): value is ToolResult {
@@ -95,9 +111,14 @@ export class LocalTool extends Tool {
     if (isToolResult(value)) return value;
     const check = this.outputZod.safeParse(value);
     if (!check.success) {
-      throw new Error(`Tool ${this.name} returned a result that does not match its output schema: ${describeIssues(check.error)}`);
+      throw new Error(
+        `Tool ${this.name} returned a result that does not match its output schema: ${describeIssues(check.error)}`,
+      );
     }
-    return { content: [{ type: 'text', text: JSON.stringify(check.data) }], structuredContent: check.data };
+    return {
+      content: [{ type: 'text', text: JSON.stringify(check.data) }],
+      structuredContent: check.data,
+    };
   }
 }
 
@@ -115,8 +136,11 @@ export class LocalTool extends Tool {
  * });
  * ```
  */
-export function defineTool<TInput extends z.ZodObject = z.ZodObject, TOutput extends z.ZodObject | undefined = undefined>(
-  definition: ToolDefinition<TInput, TOutput>,
-): LocalTool {
-  return new LocalTool(definition as unknown as ToolDefinition<z.ZodObject, z.ZodObject | undefined>);
+export function defineTool<
+  TInput extends z.ZodObject = z.ZodObject,
+  TOutput extends z.ZodObject | undefined = undefined,
+>(definition: ToolDefinition<TInput, TOutput>): LocalTool {
+  return new LocalTool(
+    definition as unknown as ToolDefinition<z.ZodObject, z.ZodObject | undefined>,
+  );
 }

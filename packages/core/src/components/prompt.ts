@@ -1,7 +1,11 @@
-import type { GetPromptResult, Prompt as McpPrompt, PromptArgument } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  GetPromptResult,
+  Prompt as McpPrompt,
+  PromptArgument,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from '../context/context';
-import { Component, type ComponentInit, commonWireFields } from './component';
 import type { CompletionRequest, CompletionResult } from './completion';
+import { Component, type ComponentInit, commonWireFields } from './component';
 
 /** What rendering a prompt returns: the MCP `GetPromptResult` (messages, description, `_meta`). */
 export type PromptResult = GetPromptResult;

@@ -25,7 +25,11 @@ function isItem(value: unknown): value is ResourceContentItem {
  * Turns what a reader returned into a `ReadResourceResult` for `uri`: a string becomes a text
  * item, bytes a base64 blob item, each with `mimeType` when given.
  */
-export function toResourceResult(value: ResourceReturn, uri: string, mimeType?: string): ResourceResult {
+export function toResourceResult(
+  value: ResourceReturn,
+  uri: string,
+  mimeType?: string,
+): ResourceResult {
   const withType = mimeType === undefined ? {} : { mimeType };
   if (typeof value === 'string') return { contents: [{ uri, ...withType, text: value }] };
   if (value instanceof Uint8Array) {

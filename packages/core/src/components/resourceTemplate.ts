@@ -1,7 +1,10 @@
-import type { Annotations, ResourceTemplate as McpResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  Annotations,
+  ResourceTemplate as McpResourceTemplate,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from '../context/context';
+import type { CompletionRequest, CompletionResult } from './completion';
 import { Component, type ComponentInit, commonWireFields } from './component';
-import { type CompletionRequest, type CompletionResult } from './completion';
 import type { Resource } from './resource';
 import { UriTemplate, type UriTemplateParams } from './uriTemplate';
 
@@ -61,7 +64,11 @@ export abstract class ResourceTemplate extends Component {
    * @param params - what {@link ResourceTemplate.matches} extracted from it
    * @param context - the current request's context
    */
-  abstract createResource(uri: string, params: UriTemplateParams, context?: Context): Promise<Resource>;
+  abstract createResource(
+    uri: string,
+    params: UriTemplateParams,
+    context?: Context,
+  ): Promise<Resource>;
 
   /** Suggests values for a template variable. The default suggests nothing. */
   async complete(_request: CompletionRequest, _context?: Context): Promise<CompletionResult> {
@@ -79,7 +86,10 @@ export abstract class ResourceTemplate extends Component {
 
   /** A copy under another URI template. */
   withUriTemplate(uriTemplate: string): this {
-    return this.copy({ uriTemplate, template: new UriTemplate(uriTemplate) } as unknown as Partial<this>);
+    return this.copy({
+      uriTemplate,
+      template: new UriTemplate(uriTemplate),
+    } as unknown as Partial<this>);
   }
 
   /** The MCP wire form, as listed by `resources/templates/list`. */

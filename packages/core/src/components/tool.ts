@@ -1,12 +1,17 @@
-import type { CallToolResult, Tool as McpTool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CallToolResult,
+  Tool as McpTool,
+  ToolAnnotations,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { Context } from '../context/context';
 import { Component, type ComponentInit, commonWireFields } from './component';
 
 /** A JSON Schema object describing tool input or output. */
-export type JsonSchemaObject = { type: 'object'; properties?: Record<string, unknown>; required?: string[] } & Record<
-  string,
-  unknown
->;
+export type JsonSchemaObject = {
+  type: 'object';
+  properties?: Record<string, unknown>;
+  required?: string[];
+} & Record<string, unknown>;
 
 /** What a tool run returns: the MCP `CallToolResult` (content, `structuredContent`, `_meta`, `isError`). */
 export type ToolResult = CallToolResult;

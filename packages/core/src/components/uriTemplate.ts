@@ -88,14 +88,14 @@ export class UriTemplate {
   readonly template: string;
   readonly #parts: Part[];
   readonly #regex: RegExp;
-  readonly #pathVariables: Variable[][];
+  readonly #pathExpressions: Expression[];
   readonly #queryVariables: Variable[];
 
   /** @param template - the template text; throws on a malformed one */
   constructor(template: string) {
     this.template = template;
     this.#parts = parse(template);
-    this.#pathVariables = [];
+    this.#pathExpressions = [];
     this.#queryVariables = [];
     let pattern = '^';
     for (const part of this.#parts) {
@@ -105,7 +105,7 @@ export class UriTemplate {
         this.#queryVariables.push(...part.variables);
       } else {
         pattern += this.#patternFor(part);
-        this.#pathVariables.push(part.variables);
+        this.#pathExpressions.push(part);
       }
     }
     pattern += this.#queryVariables.length > 0 ? '(?:\\?([^#]*))?$' : '$';
@@ -119,11 +119,16 @@ export class UriTemplate {
 
   /** The names of every variable, in order. */
   get variableNames(): string[] {
-    return this.#parts.flatMap((part) => (typeof part === 'string' ? [] : part.variables.map((v) => v.name)));
+    return this.#parts.flatMap((part) =>
+      typeof part === 'string' ? [] : part.variables.map((v) => v.name),
+    );
   }
 
   #patternFor(expression: Expression): string {
-    const spans = expression.operator === '+' || expression.operator === '#' || expression.variables.some((v) => v.explode);
+    const spans =
+      expression.operator === '+' ||
+      expression.operator === '#' ||
+      expression.variables.some((v) => v.explode);
     const value = spans ? '([^?#]+)' : '([^/?#]+)';
     switch (expression.operator) {
       case '#':
@@ -155,13 +160,17 @@ export class UriTemplate {
     const defined = expression.variables.filter((v) => params[v.name] !== undefined);
     if (defined.length === 0) return '';
     if (operator === '?' || operator === '&') {
-      const pairs = defined.map((v) => `${encode(v.name, () => false)}=${encode(params[v.name]!, (c) => c === '/')}`);
+      const pairs = defined.map(
+        (v) => `${encode(v.name, () => false)}=${encode(params[v.name]!, (c) => c === '/')}`,
+      );
       return `${operator}${pairs.join('&')}`;
     }
     const values = defined.map((v) => {
       const keepReserved = operator === '+' || operator === '#';
       const keepSlash = keepReserved || v.explode;
-      return encode(params[v.name]!, (c) => (keepReserved ? RESERVED.test(c) : keepSlash && c === '/'));
+      return encode(params[v.name]!, (c) =>
+        keepReserved ? RESERVED.test(c) : keepSlash && c === '/',
+      );
     });
     const prefix = operator === '+' || operator === '' ? '' : operator;
     return `${prefix}${values.join(',')}`;
@@ -176,10 +185,11 @@ export class UriTemplate {
     if (!found) return undefined;
     const params: UriTemplateParams = {};
     let group = 1;
-    for (const variables of this.#pathVariables) {
+    for (const { operator, variables } of this.#pathExpressions) {
       const raw = found[group++];
       if (raw === undefined || raw === '') continue;
-      const text = raw.startsWith('/') && variables.length === 1 && variables[0]!.explode ? raw.slice(1) : raw;
+      // Only `{/var*}` captures its leading slash; any other `/` is part of the value.
+      const text = operator === '/' && raw.startsWith('/') ? raw.slice(1) : raw;
       const pieces = variables.length === 1 ? [text] : text.split(',');
       for (const [index, variable] of variables.entries()) {
         const piece = pieces[index];

@@ -1,4 +1,7 @@
-import type { RequestHandlerExtra, RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type {
+  RequestHandlerExtra,
+  RequestOptions,
+} from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   type CreateMessageRequest,
   type CreateMessageResult,
@@ -124,11 +127,18 @@ export class Context {
     options?: ContextRequestOptions,
   ): Promise<CreateMessageResult> {
     const schema = params.tools ? CreateMessageResultWithToolsSchema : CreateMessageResultSchema;
-    return (await this.request({ method: 'sampling/createMessage', params }, schema, options)) as CreateMessageResult;
+    return (await this.request(
+      { method: 'sampling/createMessage', params },
+      schema,
+      options,
+    )) as CreateMessageResult;
   }
 
   /** Asks the user for input through the client (`elicitation/create`, form or URL mode). */
-  async elicit(params: ElicitRequest['params'], options?: ContextRequestOptions): Promise<ElicitResult> {
+  async elicit(
+    params: ElicitRequest['params'],
+    options?: ContextRequestOptions,
+  ): Promise<ElicitResult> {
     return this.request({ method: 'elicitation/create', params }, ElicitResultSchema, options);
   }
 

@@ -84,7 +84,10 @@ export class AggregateProvider implements Provider {
     this.#logger.warn(`Provider ${provider.name} failed to ${what}: ${errorMessage(error)}`);
   }
 
-  async #list<T extends Component>(what: string, list: (p: Provider) => Promise<readonly T[]>): Promise<T[]> {
+  async #list<T extends Component>(
+    what: string,
+    list: (p: Provider) => Promise<readonly T[]>,
+  ): Promise<T[]> {
     const results = await Promise.all(
       this.#providers.map(async (provider) => {
         try {
@@ -107,8 +110,15 @@ export class AggregateProvider implements Provider {
     return merged;
   }
 
-  async #get<T>(what: string, get: (p: Provider) => Promise<T | undefined>): Promise<T | undefined> {
-    const failures: string[] = [];
+  /**
+   * The first provider's answer. Under `warn` a failing provider is logged and skipped, as if it
+   * were empty: an unknown name then stays "unknown" (and keeps its error code, such as -32002
+   * for a resource), and no provider's failure text reaches the client.
+   */
+  async #get<T>(
+    what: string,
+    get: (p: Provider) => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     for (const provider of this.#providers) {
       try {
         const found = await get(provider);
@@ -116,11 +126,7 @@ export class AggregateProvider implements Provider {
       } catch (error) {
         if (error instanceof ProxyError && error.code === ProxyErrorCode.NotFound) continue;
         this.#fail(provider, what, error);
-        failures.push(`${provider.name}: ${errorMessage(error)}`);
       }
-    }
-    if (failures.length > 0) {
-      throw new ProxyError(ProxyErrorCode.NotFound, `Cannot ${what} (${failures.join('; ')})`);
     }
     return undefined;
   }
@@ -238,7 +244,8 @@ export async function capabilitiesOf(provider: Provider): Promise<ServerCapabili
   const capabilities: ServerCapabilities = {};
   const changes = provider.subscribe !== undefined;
   if (tools.length > 0) capabilities.tools = { listChanged: changes };
-  if (resources.length > 0 || templates.length > 0) capabilities.resources = { listChanged: changes };
+  if (resources.length > 0 || templates.length > 0)
+    capabilities.resources = { listChanged: changes };
   if (prompts.length > 0) capabilities.prompts = { listChanged: changes };
   return capabilities;
 }

@@ -7,12 +7,18 @@ function mergeSection(a: unknown, b: unknown): unknown {
   const merged: Record<string, unknown> = { ...(a as Record<string, unknown>) };
   for (const [key, value] of Object.entries(b as Record<string, unknown>)) {
     const current = merged[key];
-    merged[key] = typeof value === 'boolean' && typeof current === 'boolean' ? current || value : mergeSection(current, value);
+    merged[key] =
+      typeof value === 'boolean' && typeof current === 'boolean'
+        ? current || value
+        : mergeSection(current, value);
   }
   return merged;
 }
 
 /** The union of two sets of server capabilities (a flag is on when either has it on). */
-export function mergeCapabilities(a: ServerCapabilities, b: ServerCapabilities): ServerCapabilities {
+export function mergeCapabilities(
+  a: ServerCapabilities,
+  b: ServerCapabilities,
+): ServerCapabilities {
   return mergeSection(a, b) as ServerCapabilities;
 }

@@ -108,7 +108,8 @@ export class LocalProvider implements Provider {
   async capabilities(): Promise<ServerCapabilities> {
     const capabilities: ServerCapabilities = {};
     if (this.#tools.size > 0) capabilities.tools = { listChanged: true };
-    if (this.#resources.size > 0 || this.#templates.size > 0) capabilities.resources = { listChanged: true, subscribe: true };
+    if (this.#resources.size > 0 || this.#templates.size > 0)
+      capabilities.resources = { listChanged: true, subscribe: true };
     if (this.#prompts.size > 0) capabilities.prompts = { listChanged: true };
     if (this.#templates.size > 0 || this.#prompts.size > 0) capabilities.completions = {};
     return capabilities;

@@ -4,18 +4,20 @@ import {
   CompleteRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ProxyError, ProxyErrorCode } from '@org/transports';
 import type { Context } from '../context/context';
 import { withComponentSpan } from '../telemetry';
-import { RESOURCE_NOT_FOUND, requestFailure, toolFailure } from './errorMapping';
+import { protocolError, RESOURCE_NOT_FOUND, requestFailure, toolFailure } from './errorMapping';
 import type { HandlerKit } from './handlerKit';
 
 function refuseTask(params: object | undefined, what: string): void {
   if (params && (params as { task?: unknown }).task !== undefined) {
-    throw new McpError(ErrorCode.MethodNotFound, `${what} does not support task-augmented execution`);
+    throw protocolError(
+      ErrorCode.MethodNotFound,
+      `${what} does not support task-augmented execution`,
+    );
   }
 }
 
@@ -25,7 +27,7 @@ export async function readResource(kit: HandlerKit, uri: string, context: Contex
   if (resource) return withComponentSpan('resources/read', resource, () => resource.read(context));
   const template = await kit.providers.getResourceTemplate(uri);
   const params = template?.matches(uri);
-  if (!template || !params) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
+  if (!template || !params) throw protocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
   return withComponentSpan('resources/read', template, async () => {
     const made = await template.createResource(uri, params, context);
     return made.read(context);
@@ -45,10 +47,12 @@ export function registerExecuteHandlers(kit: HandlerKit): void {
       } catch (error) {
         return toolFailure(name, error, mask);
       }
-      if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      if (!tool) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
       const found = tool;
       try {
-        return await withComponentSpan(`tools/call ${name}`, found, () => found.run(request.params.arguments ?? {}, context));
+        return await withComponentSpan(`tools/call ${name}`, found, () =>
+          found.run(request.params.arguments ?? {}, context),
+        );
       } catch (error) {
         return toolFailure(name, error, mask);
       }
@@ -83,7 +87,12 @@ export function registerExecuteHandlers(kit: HandlerKit): void {
   sdk.setRequestHandler(CompleteRequestSchema, (request, extra) =>
     kit.run('completion/complete', extra, async (context) => {
       const { ref, argument } = request.params;
-      const completion = { argument, ...(request.params.context?.arguments ? { arguments: request.params.context.arguments } : {}) };
+      const completion = {
+        argument,
+        ...(request.params.context?.arguments
+          ? { arguments: request.params.context.arguments }
+          : {}),
+      };
       try {
         if (ref.type === 'ref/prompt') {
           const prompt = await providers.getPrompt(ref.name);
@@ -92,7 +101,8 @@ export function registerExecuteHandlers(kit: HandlerKit): void {
         }
         const templates = await providers.listResourceTemplates();
         const template = templates.find((t) => t.uriTemplate === ref.uri);
-        if (!template) throw new ProxyError(ProxyErrorCode.NotFound, `Unknown resource template: ${ref.uri}`);
+        if (!template)
+          throw new ProxyError(ProxyErrorCode.NotFound, `Unknown resource template: ${ref.uri}`);
         return { completion: await template.complete(completion, context) };
       } catch (error) {
         throw requestFailure('completing an argument', error, mask);

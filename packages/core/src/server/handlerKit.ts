@@ -20,7 +20,11 @@ export interface HandlerKit {
   /** Where problems are reported. */
   logger: Logger;
   /** Runs a handler body in a fresh request context. */
-  run<T>(method: string, extra: ServerRequestExtra, fn: (context: Context) => Promise<T>): Promise<T>;
+  run<T>(
+    method: string,
+    extra: ServerRequestExtra,
+    fn: (context: Context) => Promise<T>,
+  ): Promise<T>;
 }
 
 /** Builds the `run` of a {@link HandlerKit}: every handler body runs in its own {@link Context}. */

@@ -1,4 +1,5 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { protocolError } from './errorMapping';
 
 /** One page of a list and the cursor of the next, if any. */
 export interface Page<T> {
@@ -19,16 +20,21 @@ function decodeCursor(cursor: string): number {
   } catch {
     // Reported below as an invalid cursor.
   }
-  throw new McpError(ErrorCode.InvalidParams, `Invalid cursor: ${cursor}`);
+  throw protocolError(ErrorCode.InvalidParams, `Invalid cursor: ${cursor}`);
 }
 
 /**
  * Cuts a list into pages of `pageSize` with opaque cursors. Without a page size everything is
  * one page. An invalid cursor is a JSON-RPC error -32602.
  */
-export function paginate<T>(items: readonly T[], cursor: string | undefined, pageSize: number | undefined): Page<T> {
+export function paginate<T>(
+  items: readonly T[],
+  cursor: string | undefined,
+  pageSize: number | undefined,
+): Page<T> {
   const offset = cursor === undefined ? 0 : decodeCursor(cursor);
-  if (offset > items.length) throw new McpError(ErrorCode.InvalidParams, `Invalid cursor: ${cursor}`);
+  if (offset > items.length)
+    throw protocolError(ErrorCode.InvalidParams, `Invalid cursor: ${cursor}`);
   if (!pageSize) return { items: items.slice(offset) };
   const end = offset + pageSize;
   const page: Page<T> = { items: items.slice(offset, end) };

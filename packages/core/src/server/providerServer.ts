@@ -169,7 +169,9 @@ export class ProviderServer implements ConnectableServer {
       this.#sessions.delete(session);
       void session.markClosed().then((errors) => {
         for (const error of errors) {
-          this.#logger.warn(`Releasing session ${session.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.#logger.warn(
+            `Releasing session ${session.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       });
     };
@@ -182,9 +184,11 @@ export class ProviderServer implements ConnectableServer {
     const section = LIST_CHANGED[kind];
     for (const session of this.#sessions) {
       if (!session.initialized || !session.serverCapabilities[section]?.listChanged) continue;
-      session.server.notification({ method: `notifications/${section}/list_changed` }).catch((error: Error) => {
-        this.#logger.debug(`Cannot notify session ${session.id}: ${error.message}`);
-      });
+      session.server
+        .notification({ method: `notifications/${section}/list_changed` })
+        .catch((error: Error) => {
+          this.#logger.debug(`Cannot notify session ${session.id}: ${error.message}`);
+        });
     }
   }
 

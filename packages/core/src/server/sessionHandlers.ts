@@ -2,16 +2,15 @@ import {
   type ClientCapabilities,
   ErrorCode,
   InitializeRequestSchema,
-  McpError,
   PingRequestSchema,
   type ServerCapabilities,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { RESOURCE_NOT_FOUND, requestFailure } from './errorMapping';
-import type { HandlerKit } from './handlerKit';
 import { mergeCapabilities } from '../providers/capabilities';
+import { protocolError, RESOURCE_NOT_FOUND, requestFailure } from './errorMapping';
+import type { HandlerKit } from './handlerKit';
 
 /**
  * The SDK server's private state this module sets at initialize: the capabilities are only
@@ -27,7 +26,10 @@ export interface SdkServerInternals {
 }
 
 /** Registers `initialize`, `ping`, `logging/setLevel` and resource subscriptions. @internal */
-export function registerSessionHandlers(kit: HandlerKit, baseCapabilities: ServerCapabilities): void {
+export function registerSessionHandlers(
+  kit: HandlerKit,
+  baseCapabilities: ServerCapabilities,
+): void {
   const { sdk, session, providers } = kit;
   const internals = sdk as unknown as SdkServerInternals;
   sdk.setRequestHandler(InitializeRequestSchema, (request, extra) =>
@@ -74,7 +76,7 @@ export function registerSessionHandlers(kit: HandlerKit, baseCapabilities: Serve
         if (resource) await resource.subscribe(context);
         else {
           const template = await providers.getResourceTemplate(uri);
-          if (!template) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
+          if (!template) throw protocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
           await template.subscribe(uri, context);
         }
       } catch (error) {
@@ -88,14 +90,16 @@ export function registerSessionHandlers(kit: HandlerKit, baseCapabilities: Serve
     kit.run('resources/unsubscribe', extra, async (context) => {
       const { uri } = request.params;
       if (!session.subscriptions.delete(uri)) {
-        throw new McpError(ErrorCode.InvalidParams, `Not subscribed: ${uri}`);
+        throw protocolError(ErrorCode.InvalidParams, `Not subscribed: ${uri}`);
       }
       try {
         const resource = await providers.getResource(uri);
         if (resource) await resource.unsubscribe(context);
         else await (await providers.getResourceTemplate(uri))?.unsubscribe(uri, context);
       } catch (error) {
-        kit.logger.warn(`Unsubscribing from ${uri} failed: ${error instanceof Error ? error.message : String(error)}`);
+        kit.logger.warn(
+          `Unsubscribing from ${uri} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       return {};
     }),

@@ -10,7 +10,9 @@ export function namespaceName(namespace: string, name: string): string {
 /** The name under a namespace, or `undefined` when `name` is not in it. */
 export function unnamespaceName(namespace: string, name: string): string | undefined {
   const prefix = `${namespace}_`;
-  return name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : undefined;
+  return name.startsWith(prefix) && name.length > prefix.length
+    ? name.slice(prefix.length)
+    : undefined;
 }
 
 /**

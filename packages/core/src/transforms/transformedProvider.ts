@@ -73,7 +73,10 @@ export class TransformedProvider implements Provider {
 
   /** Every template, mapped. */
   async listResourceTemplates(): Promise<ResourceTemplate[]> {
-    return mapAll(await this.inner.listResourceTemplates(), this.transform.template?.bind(this.transform));
+    return mapAll(
+      await this.inner.listResourceTemplates(),
+      this.transform.template?.bind(this.transform),
+    );
   }
 
   /** The exposed template matching `uri`. */
@@ -145,6 +148,12 @@ export class TransformedProvider implements Provider {
 }
 
 /** Wraps a provider in transforms, applied in order (the first is closest to the provider). */
-export function transformProvider(provider: Provider, ...transforms: ProviderTransform[]): Provider {
-  return transforms.reduce<Provider>((inner, transform) => new TransformedProvider(inner, transform), provider);
+export function transformProvider(
+  provider: Provider,
+  ...transforms: ProviderTransform[]
+): Provider {
+  return transforms.reduce<Provider>(
+    (inner, transform) => new TransformedProvider(inner, transform),
+    provider,
+  );
 }

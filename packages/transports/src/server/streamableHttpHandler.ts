@@ -7,6 +7,7 @@ import { type HttpContext, messageExtra } from './httpContext';
 import { JsonRpcCode, replyEmpty, replyError } from './httpReplies';
 import { type ParsedMessages, parseJsonRpcBody } from './jsonRpcBody';
 import { StreamableHttpTransport } from './streamableHttpTransport';
+import type { SessionInfo } from './types';
 
 const SUPPORTED_VERSIONS: ReadonlySet<string> = new Set(SUPPORTED_PROTOCOL_VERSIONS);
 const SESSION_NOT_FOUND = { code: JsonRpcCode.SessionNotFound, message: 'Session not found' };
@@ -61,12 +62,16 @@ async function connect(
   transport: StreamableHttpTransport,
   res: ServerResponse,
 ): Promise<boolean> {
-  const info = { sessionId: transport.sessionId, transport: 'streamable-http' as const };
+  const sessionId = transport.sessionId;
+  const info: SessionInfo =
+    sessionId === undefined
+      ? { transport: 'streamable-http' }
+      : { sessionId, transport: 'streamable-http' };
   try {
     await connectTarget(context.target, info, transport);
   } catch (error) {
     context.options.logger.error('Serving a streamable HTTP session failed', error);
-    await transport.close();
+    await transport.abandon();
     replyError(res, 500, {
       code: JsonRpcCode.InternalError,
       message: 'Internal error: server setup failed',

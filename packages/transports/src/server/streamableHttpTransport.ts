@@ -107,7 +107,7 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
     this.#lastActive = Date.now();
     if (body.requestIds.length === 0) {
       replyEmpty(res, 202, this.headers);
-    } else if (body.requestIds.some((id) => this.#byRequest.has(id))) {
+    } else if (this.#anyInFlight(body.requestIds)) {
       const message = 'Invalid Request: a request with this id is already in flight';
       replyError(res, 400, { code: JsonRpcCode.InvalidRequest, message });
       return;
@@ -119,6 +119,11 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
     const onmessage = this.onmessage;
     if (onmessage === undefined) return;
     for (const message of body.messages) onmessage(message, extra);
+  }
+
+  #anyInFlight(ids: readonly RequestId[]): boolean {
+    for (const id of ids) if (this.#byRequest.has(id)) return true;
+    return false;
   }
 
   /** Opens the standalone SSE stream (GET); false when one is already open. */
@@ -188,6 +193,12 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
       this.#closeRequested = true;
       return;
     }
+    await this.#closeNow();
+  }
+
+  /** Closes the transport even though no server started it (making the server failed). */
+  async abandon(): Promise<void> {
+    this.#started = true;
     await this.#closeNow();
   }
 

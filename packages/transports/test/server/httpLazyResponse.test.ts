@@ -224,4 +224,20 @@ describe('serveHttp lazy responses', () => {
       what: 'the result to be dropped',
     });
   });
+
+  it('refuses a request whose id is already in flight', async () => {
+    const handle = await serve();
+    const sessionId = await rawSession(handle.url, { elicitation: { form: {} } });
+    const headers = { 'mcp-session-id': sessionId };
+    const first = await post(handle.url, callRequest(10, 'ask', { question: 'wait' }), headers);
+    const text = await readUntil(first, (read) => read.includes('elicitation/create'));
+    const duplicate = await post(handle.url, callRequest(10, 'echo', { text: 'again' }), headers);
+    expect(duplicate.status).toBe(400);
+    expect(((await duplicate.json()) as any).error.code).toBe(-32600);
+    const elicitation = sseMessages(text).find(
+      (message) => message.method === 'elicitation/create',
+    )!;
+    const answer = { jsonrpc: '2.0', id: elicitation.id, result: { action: 'decline' } };
+    await (await post(handle.url, answer, headers)).body?.cancel();
+  });
 });

@@ -2,7 +2,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { serveHttp } from '../../src/server/index';
-import { callRequest, post, rawSession, useCleanup } from './fixtures/http';
+import { callRequest, initializeRequest, post, rawSession, useCleanup } from './fixtures/http';
 import { connectClient, countingFactory, textOf } from './fixtures/testServers';
 
 const defer = useCleanup();
@@ -149,5 +149,27 @@ describe('serveHttp streamable HTTP sessions', () => {
     expect(counter.closed).toBe(1);
     expect(handle.sessionCount()).toBe(0);
     await expect(fetch(handle.url)).rejects.toThrow();
+  });
+
+  it('answers 500 and keeps no session when the factory fails', async () => {
+    const errors: string[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      warn() {},
+      error: (message: string) => errors.push(message),
+    };
+    const handle = await serveHttp(
+      () => {
+        throw new Error('no server today');
+      },
+      { logger },
+    );
+    defer(() => handle.close());
+    const response = await post(handle.url, initializeRequest());
+    expect(response.status).toBe(500);
+    expect(((await response.json()) as any).error.code).toBe(-32603);
+    expect(handle.sessionCount()).toBe(0);
+    expect(errors).toEqual(['Serving a streamable HTTP session failed']);
   });
 });

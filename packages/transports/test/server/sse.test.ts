@@ -73,4 +73,15 @@ describe('serveHttp legacy SSE', () => {
     expect(response.status).toBe(404);
     await response.body?.cancel();
   });
+
+  it('answers 500 and keeps no session when the factory fails', async () => {
+    const handle = await serveHttp(async () => {
+      throw new Error('no server today');
+    });
+    defer(() => handle.close());
+    const response = await fetch(handle.sseUrl!, { headers: { accept: 'text/event-stream' } });
+    expect(response.status).toBe(500);
+    await response.body?.cancel();
+    expect(handle.sessionCount()).toBe(0);
+  });
 });

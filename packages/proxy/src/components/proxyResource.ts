@@ -1,0 +1,82 @@
+import type {
+  Resource as McpResource,
+  ReadResourceResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { Resource, type SpanAttributes } from '@org/core';
+import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
+
+/**
+ * The result of reading `backendUri`, as the client asked for `uri`: content items that carry
+ * the backend URI carry the exposed one instead; everything else (text, blobs, mime types,
+ * item and result `_meta`) is unchanged.
+ */
+export function exposeContents(
+  result: ReadResourceResult,
+  backendUri: string,
+  uri: string,
+): ReadResourceResult {
+  if (backendUri === uri) return result;
+  return {
+    ...result,
+    contents: result.contents.map((item) => (item.uri === backendUri ? { ...item, uri } : item)),
+  };
+}
+
+/**
+ * A resource read from a backend. It keeps every field of the backend's resource (annotations
+ * and size included) and the backend's own URI across renames.
+ */
+export class ProxyResource extends Resource {
+  /** The resource's URI on the backend. */
+  readonly backendUri: string;
+  /** Where the backend client comes from. */
+  readonly clientFactory: ClientFactory;
+
+  /**
+   * @param clientFactory - gives the backend client for each read
+   * @param resource - the backend's resource, as `resources/list` gave it
+   */
+  constructor(clientFactory: ClientFactory, resource: McpResource) {
+    super({
+      uri: resource.uri,
+      name: resource.name,
+      title: resource.title,
+      description: resource.description,
+      icons: resource.icons,
+      meta: resource._meta,
+      mimeType: resource.mimeType,
+      size: resource.size,
+      annotations: resource.annotations,
+    });
+    this.backendUri = resource.uri;
+    this.clientFactory = clientFactory;
+  }
+
+  /** Makes a proxy resource from the backend's wire resource. */
+  static fromMcpResource(clientFactory: ClientFactory, resource: McpResource): ProxyResource {
+    return new ProxyResource(clientFactory, resource);
+  }
+
+  /** Reads the resource from the backend, by its backend URI. */
+  async read(): Promise<ReadResourceResult> {
+    const client = await this.clientFactory();
+    return exposeContents(await client.readResource(this.backendUri), this.backendUri, this.uri);
+  }
+
+  /** Subscribes to the backend resource's updates. */
+  override async subscribe(): Promise<void> {
+    const client = await this.clientFactory();
+    await client.subscribeResource(this.backendUri);
+  }
+
+  /** Unsubscribes from the backend resource's updates. */
+  override async unsubscribe(): Promise<void> {
+    const client = await this.clientFactory();
+    await client.unsubscribeResource(this.backendUri);
+  }
+
+  /** The provider type and the backend URI. */
+  override getSpanAttributes(): SpanAttributes {
+    return { [SPAN_PROVIDER_TYPE]: 'ProxyProvider', 'fastmcp.proxy.backend_uri': this.backendUri };
+  }
+}

@@ -1,0 +1,104 @@
+import type { ResourceTemplate as McpResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CompletionRequest,
+  type CompletionResult,
+  type Resource,
+  ResourceTemplate,
+  type SpanAttributes,
+  UriTemplate,
+  type UriTemplateParams,
+} from '@org/core';
+import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
+import { ProxyResource } from './proxyResource';
+
+/**
+ * A resource template of a backend. It keeps every field of the backend's template and the
+ * backend's own URI template across renames. A URI the client asks for goes to the backend
+ * verbatim when the template was not renamed; a renamed (namespaced) template expands the
+ * backend's template with the parameters the client's URI matched.
+ */
+export class ProxyTemplate extends ResourceTemplate {
+  /** The URI template on the backend. */
+  readonly backendUriTemplate: string;
+  /** Where the backend client comes from. */
+  readonly clientFactory: ClientFactory;
+
+  /**
+   * @param clientFactory - gives the backend client for each read
+   * @param template - the backend's template, as `resources/templates/list` gave it
+   */
+  constructor(clientFactory: ClientFactory, template: McpResourceTemplate) {
+    super({
+      uriTemplate: template.uriTemplate,
+      name: template.name,
+      title: template.title,
+      description: template.description,
+      icons: template.icons,
+      meta: template._meta,
+      mimeType: template.mimeType,
+      annotations: template.annotations,
+    });
+    this.backendUriTemplate = template.uriTemplate;
+    this.clientFactory = clientFactory;
+  }
+
+  /** Makes a proxy template from the backend's wire template. */
+  static fromMcpTemplate(
+    clientFactory: ClientFactory,
+    template: McpResourceTemplate,
+  ): ProxyTemplate {
+    return new ProxyTemplate(clientFactory, template);
+  }
+
+  /** The backend URI for a URI the client asked for. */
+  backendUriFor(uri: string, params: UriTemplateParams): string {
+    if (this.uriTemplate === this.backendUriTemplate) return uri;
+    return new UriTemplate(this.backendUriTemplate).expand(params);
+  }
+
+  /** A resource reading the backend URI that `uri` names, exposed at `uri`. */
+  async createResource(uri: string, params: UriTemplateParams): Promise<Resource> {
+    const backendUri = this.backendUriFor(uri, params);
+    const resource = new ProxyResource(this.clientFactory, {
+      uri: backendUri,
+      name: this.name,
+      ...(this.title !== undefined ? { title: this.title } : {}),
+      ...(this.description !== undefined ? { description: this.description } : {}),
+      ...(this.mimeType !== undefined ? { mimeType: this.mimeType } : {}),
+    });
+    return backendUri === uri ? resource : resource.withUri(uri);
+  }
+
+  /** Subscribes to the backend resource that `uri` names. */
+  override async subscribe(uri: string): Promise<void> {
+    const params = this.matches(uri) ?? {};
+    const client = await this.clientFactory();
+    await client.subscribeResource(this.backendUriFor(uri, params));
+  }
+
+  /** Unsubscribes from the backend resource that `uri` names. */
+  override async unsubscribe(uri: string): Promise<void> {
+    const params = this.matches(uri) ?? {};
+    const client = await this.clientFactory();
+    await client.unsubscribeResource(this.backendUriFor(uri, params));
+  }
+
+  /** Asks the backend to complete a template variable. */
+  override async complete(request: CompletionRequest): Promise<CompletionResult> {
+    const client = await this.clientFactory();
+    const result = await client.complete({
+      ref: { type: 'ref/resource', uri: this.backendUriTemplate },
+      argument: request.argument,
+      ...(request.arguments ? { context: { arguments: request.arguments } } : {}),
+    });
+    return result.completion;
+  }
+
+  /** The provider type and the backend URI template. */
+  override getSpanAttributes(): SpanAttributes {
+    return {
+      [SPAN_PROVIDER_TYPE]: 'ProxyProvider',
+      'fastmcp.proxy.backend_uri_template': this.backendUriTemplate,
+    };
+  }
+}

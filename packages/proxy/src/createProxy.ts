@@ -1,0 +1,139 @@
+import {
+  filter,
+  type ProviderServerOptions,
+  type ProviderTransform,
+  toolOverrides,
+} from '@org/core';
+import { type ForwardingHandlers, ProxyClient, type ProxyClientOptions } from '@org/proxy-client';
+import {
+  type BackendConnector,
+  type BackendTarget,
+  type ConnectorOptions,
+  type McpConfig,
+  type McpServerEntry,
+  mcpConfigServers,
+  parseMcpConfig,
+} from '@org/transports';
+import type { ClientFactory } from './components/clientFactory';
+import { namespaceFor } from './config/toolNames';
+import type { ListCacheStore } from './provider/listCache';
+import { type ProxyBackend, ProxyServer } from './server/proxyServer';
+import { type SessionStrategy, strategyFactory } from './server/sessionStrategy';
+
+/** What `createProxy` can front. */
+export type ProxyTarget =
+  | BackendTarget
+  | BackendConnector
+  | ProxyClient
+  | McpConfig
+  | { mcpServers: Record<string, unknown> };
+
+/** Options of {@link createProxy}. */
+export interface CreateProxyOptions extends ProviderServerOptions {
+  /** How backend sessions map to client sessions. @default 'per-session' */
+  strategy?: SessionStrategy;
+  /** How long backend component lists serve lookups, in milliseconds (0 disables). @default 300000 */
+  cacheTtlMs?: number;
+  /** Where component lists are kept. */
+  cacheStore?: ListCacheStore;
+  /** How long a backend request may take (progress restarts the clock). @default 60000 */
+  requestTimeoutMs?: number;
+  /** Names of HTTP headers of client requests to pass to HTTP backends. None by default. */
+  forwardHeaders?: string[];
+  /** Replace or turn off forwarding handlers. */
+  handlers?: Partial<ForwardingHandlers>;
+  /** Options of the connectors made from targets (stderr of stdio children, exits). */
+  connector?: ConnectorOptions;
+  /** Namespace a config's only server too (names then do not change from 1 to N servers). @default false */
+  namespaceSingleServer?: boolean;
+}
+
+function isConfig(target: ProxyTarget): target is McpConfig {
+  return (
+    typeof target === 'object' && target !== null && ('mcpServers' in target || 'servers' in target)
+  );
+}
+
+function clientOptions(options: CreateProxyOptions, name?: string): ProxyClientOptions {
+  return {
+    ...(name ? { name } : {}),
+    ...(options.requestTimeoutMs !== undefined
+      ? { requestTimeoutMs: options.requestTimeoutMs }
+      : {}),
+    ...(options.forwardHeaders ? { forwardHeaders: options.forwardHeaders } : {}),
+    ...(options.handlers ? { handlers: options.handlers } : {}),
+    ...(options.connector ? { connector: options.connector } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    clientInfo: { name: options.name ?? 'mcp-proxy', version: options.version ?? '0.0.0' },
+  };
+}
+
+function entryTransforms(entry: McpServerEntry): ProviderTransform[] {
+  const transforms: ProviderTransform[] = [];
+  const { includeTags, excludeTags, tools } = entry.options;
+  if (tools && Object.keys(tools).length > 0) transforms.push(toolOverrides(tools));
+  if (includeTags?.length || excludeTags?.length) {
+    transforms.push(
+      filter({ ...(includeTags ? { includeTags } : {}), ...(excludeTags ? { excludeTags } : {}) }),
+    );
+  }
+  return transforms;
+}
+
+function backendFor(base: ProxyClient, strategy: SessionStrategy, name: string): ProxyBackend {
+  const { factory, dispose } = strategyFactory(base, strategy);
+  return { name, clientFactory: factory as ClientFactory, dispose };
+}
+
+/**
+ * Makes a proxy of a backend (a URL, a command spec, an HTTP target, an in-process server, a
+ * connector or a `ProxyClient`) or of an `mcpServers` config. A config of several servers
+ * composes them under namespaces (`server_tool`, `scheme://server/path`). Making a proxy never
+ * contacts a backend: connections open on first use.
+ *
+ * @example
+ * ```ts
+ * const proxy = createProxy({ command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything'] });
+ * await serveHttp(proxy, { port: 8080 });
+ * ```
+ */
+export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {}): ProxyServer {
+  const {
+    strategy = 'per-session',
+    cacheTtlMs,
+    cacheStore,
+    namespaceSingleServer = false,
+    requestTimeoutMs: _timeout,
+    forwardHeaders: _headers,
+    handlers: _handlers,
+    connector: _connector,
+    ...serverOptions
+  } = options;
+  const cache = {
+    ...(cacheTtlMs !== undefined ? { cacheTtlMs } : {}),
+    ...(cacheStore ? { cacheStore } : {}),
+  };
+  if (isConfig(target)) {
+    const config = parseMcpConfig(target);
+    const entries = mcpConfigServers(config);
+    const namespaced = entries.length > 1 || namespaceSingleServer;
+    const backends = entries.map((entry) => {
+      const base = new ProxyClient(entry.target, clientOptions(options, entry.name));
+      return {
+        ...backendFor(base, strategy, entry.name),
+        ...(namespaced ? { namespace: namespaceFor(entry.name) } : {}),
+        transforms: entryTransforms(entry),
+      };
+    });
+    return new ProxyServer({ ...serverOptions, ...cache, backends });
+  }
+  const base =
+    target instanceof ProxyClient
+      ? target
+      : new ProxyClient(target as BackendTarget, clientOptions(options));
+  return new ProxyServer({
+    ...serverOptions,
+    ...cache,
+    backends: [backendFor(base, strategy, base.name)],
+  });
+}
