@@ -1,3 +1,4 @@
 import { defineBuild } from '../../tooling/tsup.base.ts';
 
-export default defineBuild({ entry: { index: 'src/index.ts' } });
+// `cli` is the `org-mcp-proxy` bin; tsup keeps its shebang and makes it executable.
+export default defineBuild({ entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' } });

@@ -5,6 +5,7 @@
  * Everything exported here is public API of `@org/core`.
  */
 
+export type { AnyComponent } from './components/anyComponent';
 export type { Completer, CompletionRequest, CompletionResult } from './components/completion';
 export { completionFromValues } from './components/completion';
 export type { ComponentInit, ComponentKind, SpanAttributes } from './components/component';

@@ -16,7 +16,11 @@ function remote(name: string) {
     defineTool({ name: 'shared', description: `from ${name}`, handler: () => `${name} shared` }),
     defineTool({ name: `${name}_only`, handler: () => `${name} only` }),
     defineResource({ uri: 'data://shared', read: () => `${name} resource` }),
-    defineResourceTemplate({ uriTemplate: 'data://{id}', name: `${name}-tpl`, read: ({ id }) => `${name} ${id}` }),
+    defineResourceTemplate({
+      uriTemplate: 'data://{id}',
+      name: `${name}-tpl`,
+      read: ({ id }) => `${name} ${id}`,
+    }),
     definePrompt({ name: 'shared', render: () => `${name} prompt` }),
   );
 }
@@ -50,13 +54,19 @@ describe('aggregation of providers', () => {
     expect(await text(c.client.getPrompt({ name: 'shared' }))).toBe('local prompt');
     // No local template: alpha's comes before beta's.
     expect(await text(c.client.readResource({ uri: 'data://x' }))).toBe('alpha x');
-    expect((await c.client.listResourceTemplates()).resourceTemplates.map((t) => t.name)).toEqual(['alpha-tpl']);
+    expect((await c.client.listResourceTemplates()).resourceTemplates.map((t) => t.name)).toEqual([
+      'alpha-tpl',
+    ]);
   });
 
   it('announces the union of what its providers serve', async () => {
     const server = new ProviderServer();
-    server.addProvider(new LocalProvider('tools').add(defineTool({ name: 't', handler: () => '' })));
-    server.addProvider(new LocalProvider('prompts').add(definePrompt({ name: 'p', render: () => '' })));
+    server.addProvider(
+      new LocalProvider('tools').add(defineTool({ name: 't', handler: () => '' })),
+    );
+    server.addProvider(
+      new LocalProvider('prompts').add(definePrompt({ name: 'p', render: () => '' })),
+    );
     await using c = await connectInMemory(server);
     expect(c.client.getServerCapabilities()).toEqual({
       tools: { listChanged: true },
@@ -104,8 +114,14 @@ describe('a failing provider', () => {
     expect(unknownPrompt.message).toContain('Unknown prompt: elsewhere');
 
     expect(logger.lines).toContain('warn: Provider broken failed to list tools: backend down');
-    expect(logger.lines).toContain('warn: Provider broken failed to find tool elsewhere: backend down');
-    expect(logger.lines.some((l) => l.startsWith('warn: Provider broken failed to describe its capabilities'))).toBe(true);
+    expect(logger.lines).toContain(
+      'warn: Provider broken failed to find tool elsewhere: backend down',
+    );
+    expect(
+      logger.lines.some((l) =>
+        l.startsWith('warn: Provider broken failed to describe its capabilities'),
+      ),
+    ).toBe(true);
   });
 
   it('passes its error to the client with "raise"', async () => {
@@ -126,7 +142,10 @@ describe('a failing provider', () => {
     // The local provider answers first, so its tool still works.
     expect(await text(c.client.callTool({ name: 'hello', arguments: {} }))).toBe('hi');
     const call = await c.client.callTool({ name: 'elsewhere', arguments: {} });
-    expect(call).toEqual({ content: [{ type: 'text', text: 'Error calling tool elsewhere: backend down' }], isError: true });
+    expect(call).toEqual({
+      content: [{ type: 'text', text: 'Error calling tool elsewhere: backend down' }],
+      isError: true,
+    });
     const read = await mcpError(c.client.readResource({ uri: 'data://elsewhere' }));
     expect(read.code).toBe(ErrorCode.InternalError);
     expect(read.message).toContain('backend down');
@@ -142,6 +161,9 @@ describe('a failing provider', () => {
     expect(list.message).toContain('Error listing tools');
     expect(list.message).not.toContain('hunter2');
     const call = await c.client.callTool({ name: 'x', arguments: {} });
-    expect(call).toEqual({ content: [{ type: 'text', text: 'Error calling tool x' }], isError: true });
+    expect(call).toEqual({
+      content: [{ type: 'text', text: 'Error calling tool x' }],
+      isError: true,
+    });
   });
 });

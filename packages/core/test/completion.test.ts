@@ -1,5 +1,10 @@
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { completionFromValues, definePrompt, defineResourceTemplate, ProviderServer } from '@org/core';
+import {
+  completionFromValues,
+  definePrompt,
+  defineResourceTemplate,
+  ProviderServer,
+} from '@org/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { connectInMemory, mcpError } from './helpers';
@@ -62,19 +67,28 @@ describe('completion through a ProviderServer', () => {
 
   it('suggests nothing for an argument without a completer', async () => {
     await using c = await connectInMemory(completionServer());
-    const result = await c.client.complete({ ref: { type: 'ref/prompt', name: 'trip' }, argument: { name: 'from', value: 'x' } });
+    const result = await c.client.complete({
+      ref: { type: 'ref/prompt', name: 'trip' },
+      argument: { name: 'from', value: 'x' },
+    });
     expect(result.completion).toEqual({ values: [] });
   });
 
   it('answers an unknown prompt or template with -32602 naming it', async () => {
     await using c = await connectInMemory(completionServer());
     const prompt = await mcpError(
-      c.client.complete({ ref: { type: 'ref/prompt', name: 'nope' }, argument: { name: 'a', value: '' } }),
+      c.client.complete({
+        ref: { type: 'ref/prompt', name: 'nope' },
+        argument: { name: 'a', value: '' },
+      }),
     );
     expect(prompt.code).toBe(ErrorCode.InvalidParams);
     expect(prompt.message).toContain('Unknown prompt: nope');
     const template = await mcpError(
-      c.client.complete({ ref: { type: 'ref/resource', uri: 'weather://{city}' }, argument: { name: 'city', value: '' } }),
+      c.client.complete({
+        ref: { type: 'ref/resource', uri: 'weather://{city}' },
+        argument: { name: 'city', value: '' },
+      }),
     );
     expect(template.code).toBe(ErrorCode.InvalidParams);
     expect(template.message).toContain('Unknown resource template: weather://{city}');

@@ -33,7 +33,12 @@ function contextServer(seen: Context[]) {
       name: 'whoami',
       handler: (_args, context) => {
         const c = keep(context);
-        return { session: c.session.id, requestId: c.requestId, method: c.method, meta: c.meta ?? null };
+        return {
+          session: c.session.id,
+          requestId: c.requestId,
+          method: c.method,
+          meta: c.meta ?? null,
+        };
       },
     }),
     defineTool({
@@ -54,7 +59,11 @@ function contextServer(seen: Context[]) {
         const elicited = await context!.elicit({
           mode: 'form',
           message: 'Your name?',
-          requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+          requestedSchema: {
+            type: 'object',
+            properties: { name: { type: 'string' } },
+            required: ['name'],
+          },
         });
         const { roots } = await context!.listRoots();
         return { sampled: sampled.content, model: sampled.model, elicited, roots };
@@ -75,13 +84,18 @@ function answerFrontRequests(client: import('@modelcontextprotocol/sdk/client/in
     role: 'assistant',
     model: 'front-model-1',
     stopReason: 'endTurn',
-    content: { type: 'text', text: `answer to ${(request.params.messages[0]!.content as { text: string }).text}` },
+    content: {
+      type: 'text',
+      text: `answer to ${(request.params.messages[0]!.content as { text: string }).text}`,
+    },
   }));
   client.setRequestHandler(ElicitRequestSchema, (request) => ({
     action: 'accept',
     content: { name: `Ada (${request.params.message})` },
   }));
-  client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }));
+  client.setRequestHandler(ListRootsRequestSchema, () => ({
+    roots: [{ uri: 'file:///work', name: 'work' }],
+  }));
 }
 
 describe('the request context', () => {
@@ -89,10 +103,20 @@ describe('the request context', () => {
     const seen: Context[] = [];
     const server = contextServer(seen);
     await using c = await connectInMemory(server);
-    const first = await c.client.callTool({ name: 'whoami', arguments: {}, _meta: { trace: 'abc' } });
+    const first = await c.client.callTool({
+      name: 'whoami',
+      arguments: {},
+      _meta: { trace: 'abc' },
+    });
     const second = await c.client.callTool({ name: 'whoami', arguments: {} });
-    const [a, b] = [first.structuredContent, second.structuredContent] as Array<Record<string, unknown>>;
-    expect(a).toMatchObject({ session: server.sessions[0]!.id, method: 'tools/call', meta: { trace: 'abc' } });
+    const [a, b] = [first.structuredContent, second.structuredContent] as Array<
+      Record<string, unknown>
+    >;
+    expect(a).toMatchObject({
+      session: server.sessions[0]!.id,
+      method: 'tools/call',
+      meta: { trace: 'abc' },
+    });
     expect(b).toMatchObject({ session: server.sessions[0]!.id, meta: null });
     expect(a!.requestId).not.toBe(b!.requestId);
     expect(seen[0]!.session).toBe(server.sessions[0]);
@@ -105,8 +129,12 @@ describe('the request context', () => {
   it('is current while reading resources, templates and rendering prompts', async () => {
     const seen: Context[] = [];
     await using c = await connectInMemory(contextServer(seen));
-    expect((await c.client.readResource({ uri: 'ctx://static' })).contents[0]).toMatchObject({ text: 'resources/read' });
-    expect((await c.client.readResource({ uri: 'ctx://t/1' })).contents[0]).toMatchObject({ text: 'resources/read' });
+    expect((await c.client.readResource({ uri: 'ctx://static' })).contents[0]).toMatchObject({
+      text: 'resources/read',
+    });
+    expect((await c.client.readResource({ uri: 'ctx://t/1' })).contents[0]).toMatchObject({
+      text: 'resources/read',
+    });
     const prompt = await c.client.getPrompt({ name: 'p' });
     expect(prompt.messages[0]!.content).toEqual({ type: 'text', text: 'prompts/get' });
     expect(seen).toHaveLength(3);
@@ -144,26 +172,36 @@ describe('the request context', () => {
     });
   });
 
-  it('reports clearly when the client cannot sample', async () => {
-    await using c = await connectInMemory(contextServer([]));
-    const result = await c.client.callTool({ name: 'ask', arguments: {} });
-    expect(result.isError).toBe(true);
-    expect(result.content).toEqual([
-      { type: 'text', text: expect.stringContaining('Client does not support sampling') },
-    ]);
+  it('names the capability the client lacks instead of sending the request', async () => {
+    await using none = await connectInMemory(contextServer([]));
+    expect(await none.client.callTool({ name: 'ask', arguments: {} })).toEqual({
+      content: [{ type: 'text', text: 'Client capability missing: sampling' }],
+      isError: true,
+    });
+    await using samplingOnly = await connectInMemory(contextServer([]), {
+      capabilities: { sampling: {} },
+    });
+    samplingOnly.client.setRequestHandler(CreateMessageRequestSchema, () => ({
+      role: 'assistant',
+      model: 'm',
+      content: { type: 'text', text: '4' },
+    }));
+    expect(await samplingOnly.client.callTool({ name: 'ask', arguments: {} })).toEqual({
+      content: [{ type: 'text', text: 'Client capability missing: elicitation' }],
+      isError: true,
+    });
   });
 });
 
 describe('currentContext and requireContext', () => {
   it('have no context outside a request', () => {
     expect(currentContext()).toBeUndefined();
-    const error = (() => {
-      try {
-        requireContext('Sampling');
-      } catch (e) {
-        return e;
-      }
-    })();
+    let error: unknown;
+    try {
+      requireContext('Sampling');
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ProxyError);
     expect((error as ProxyError).code).toBe(ProxyErrorCode.NoContext);
     expect((error as ProxyError).message).toBe(
@@ -200,7 +238,11 @@ describe('the front session', () => {
     const server = contextServer([]);
     const c = await connectFront(server);
     const session = server.sessions[0]!;
-    expect(session.clientCapabilities).toMatchObject({ sampling: {}, elicitation: { form: {} }, roots: {} });
+    expect(session.clientCapabilities).toMatchObject({
+      sampling: {},
+      elicitation: { form: {} },
+      roots: {},
+    });
     expect(session.initialized).toBe(true);
     session.state.set('k', 'v');
     const closed = deferred<string>();

@@ -28,7 +28,10 @@ export async function connectInMemory(
 /** A bare JSON-RPC session with a server, for requests an SDK client would refuse to send. */
 export interface RawSession {
   /** Sends a request and resolves with its response message (result or error). */
-  request(method: string, params?: Record<string, unknown>): Promise<{ result?: any; error?: { code: number; message: string } }>;
+  request(
+    method: string,
+    params?: Record<string, unknown>,
+  ): Promise<{ result?: any; error?: { code: number; message: string } }>;
   /** Closes the session. */
   close(): Promise<void>;
 }
@@ -78,7 +81,10 @@ export interface Inbox<T> {
 }
 
 /** Starts collecting the notifications `client` receives that match `schema`. */
-export function inbox<T extends AnyObjectSchema>(client: Client, schema: T): Inbox<SchemaOutput<T>> {
+export function inbox<T extends AnyObjectSchema>(
+  client: Client,
+  schema: T,
+): Inbox<SchemaOutput<T>> {
   const received: SchemaOutput<T>[] = [];
   const waiters: Array<(item: SchemaOutput<T>) => void> = [];
   let taken = 0;
@@ -113,8 +119,10 @@ export async function mcpError(promise: Promise<unknown>): Promise<McpError> {
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
-  if (!('error' in outcome)) throw new Error(`Expected an McpError, got a result: ${JSON.stringify(outcome.value)}`);
-  if (!(outcome.error instanceof McpError)) throw new Error(`Expected an McpError, got: ${String(outcome.error)}`);
+  if (!('error' in outcome))
+    throw new Error(`Expected an McpError, got a result: ${JSON.stringify(outcome.value)}`);
+  if (!(outcome.error instanceof McpError))
+    throw new Error(`Expected an McpError, got: ${String(outcome.error)}`);
   return outcome.error;
 }
 

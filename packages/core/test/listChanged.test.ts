@@ -36,7 +36,8 @@ describe('list_changed notifications', () => {
 
       server.add(defineTool({ name: 'second', handler: () => '2' }));
       await Promise.all(tools.map((t) => t.next()));
-      for (const c of clients) expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual(['first', 'second']);
+      for (const c of clients)
+        expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual(['first', 'second']);
 
       expect(server.local.remove('resource', 'data://first')).toBe(true);
       await Promise.all(resources.map((r) => r.next()));
@@ -61,7 +62,11 @@ describe('list_changed notifications', () => {
     await tools.next();
     child.add(defineTool({ name: 'deep', handler: () => 'deep' }));
     await tools.next();
-    expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual(['first', 'x_more', 'child_deep']);
+    expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual([
+      'first',
+      'x_more',
+      'child_deep',
+    ]);
   });
 
   it('keeps notifying the remaining sessions after one closes', async () => {
@@ -70,7 +75,9 @@ describe('list_changed notifications', () => {
     try {
       await clients[1]!.close();
       expect(server.sessions).toHaveLength(2);
-      const remaining = [clients[0]!, clients[2]!].map((c) => inbox(c.client, ToolListChangedNotificationSchema));
+      const remaining = [clients[0]!, clients[2]!].map((c) =>
+        inbox(c.client, ToolListChangedNotificationSchema),
+      );
       server.add(defineTool({ name: 'late', handler: () => 'late' }));
       await Promise.all(remaining.map((t) => t.next()));
     } finally {

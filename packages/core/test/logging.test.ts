@@ -24,7 +24,11 @@ describe('logging', () => {
     const messages = inbox(c.client, LoggingMessageNotificationSchema);
     await c.client.callTool({ name: 'chatty', arguments: {} });
     for (const level of LOG_LEVELS) {
-      expect((await messages.next()).params).toEqual({ level, data: { level, n: 1 }, logger: 'chatty' });
+      expect((await messages.next()).params).toEqual({
+        level,
+        data: { level, n: 1 },
+        logger: 'chatty',
+      });
     }
     expect((await messages.next()).params).toEqual({ level: 'info', data: 'plain text' });
   });
@@ -41,13 +45,15 @@ describe('logging', () => {
     await quiet.client.callTool({ name: 'chatty', arguments: {} });
     await loud.client.callTool({ name: 'chatty', arguments: {} });
     const quietExpected = LOG_LEVELS.slice(LOG_LEVELS.indexOf('error'));
-    for (const level of quietExpected) expect((await quietMessages.next()).params.level).toBe(level);
+    for (const level of quietExpected)
+      expect((await quietMessages.next()).params.level).toBe(level);
     const loudExpected = [...LOG_LEVELS.slice(LOG_LEVELS.indexOf('info')), 'info'];
     for (const level of loudExpected) expect((await loudMessages.next()).params.level).toBe(level);
 
     // A later call's messages come after: nothing below the threshold slipped in between.
     await quiet.client.callTool({ name: 'chatty', arguments: {} });
-    for (const level of quietExpected) expect((await quietMessages.next()).params.level).toBe(level);
+    for (const level of quietExpected)
+      expect((await quietMessages.next()).params.level).toBe(level);
     expect(quietMessages.received).toHaveLength(quietExpected.length * 2);
     expect(server.sessions.map((s) => s.logLevel).sort()).toEqual(['error', 'info']);
   });

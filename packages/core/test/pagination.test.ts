@@ -1,5 +1,12 @@
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { definePrompt, defineResource, defineResourceTemplate, defineTool, paginate, ProviderServer } from '@org/core';
+import {
+  definePrompt,
+  defineResource,
+  defineResourceTemplate,
+  defineTool,
+  ProviderServer,
+  paginate,
+} from '@org/core';
 import { describe, expect, it } from 'vitest';
 import { connectInMemory, mcpError, rawSession } from './helpers';
 
@@ -19,7 +26,9 @@ function manyServer(pageSize?: number) {
   return server;
 }
 
-type Lister = (cursor: string | undefined) => Promise<{ keys: string[]; nextCursor?: string | undefined }>;
+type Lister = (
+  cursor: string | undefined,
+) => Promise<{ keys: string[]; nextCursor?: string | undefined }>;
 
 /** Follows cursors until the last page; bounded so that a cursor loop cannot hang the test. */
 async function allPages(list: Lister): Promise<string[][]> {

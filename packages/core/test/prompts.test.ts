@@ -63,17 +63,27 @@ describe('prompts through a ProviderServer', () => {
 
   it('renders a string as one user message, messages and full results as they are', async () => {
     await using c = await connectInMemory(promptServer());
-    expect(await c.client.getPrompt({ name: 'greet', arguments: { name: 'Ada', mood: 'sunny' } })).toEqual({
-      messages: [{ role: 'user', content: { type: 'text', text: 'Say hello to Ada in a sunny mood' } }],
+    expect(
+      await c.client.getPrompt({ name: 'greet', arguments: { name: 'Ada', mood: 'sunny' } }),
+    ).toEqual({
+      messages: [
+        { role: 'user', content: { type: 'text', text: 'Say hello to Ada in a sunny mood' } },
+      ],
     });
     const dialogue = await c.client.getPrompt({ name: 'dialogue' });
     expect(dialogue.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(await c.client.getPrompt({ name: 'full' })).toEqual({ description: 'rendered', messages: [], _meta: { k: 1 } });
+    expect(await c.client.getPrompt({ name: 'full' })).toEqual({
+      description: 'rendered',
+      messages: [],
+      _meta: { k: 1 },
+    });
   });
 
   it('rejects missing or wrong arguments with -32602 naming the argument', async () => {
     await using c = await connectInMemory(promptServer());
-    const error = await mcpError(c.client.getPrompt({ name: 'greet', arguments: { mood: 'grim' } }));
+    const error = await mcpError(
+      c.client.getPrompt({ name: 'greet', arguments: { mood: 'grim' } }),
+    );
     expect(error.code).toBe(ErrorCode.InvalidParams);
     expect(error.message).toContain('Invalid arguments for prompt greet: name: expected string');
   });

@@ -18,7 +18,11 @@ function resourceServer(options: ConstructorParameters<typeof ProviderServer>[0]
       tags: ['public'],
       read: () => '# Hello',
     }),
-    defineResource({ uri: 'docs://logo', mimeType: 'image/png', read: () => new Uint8Array([137, 80, 78, 71]) }),
+    defineResource({
+      uri: 'docs://logo',
+      mimeType: 'image/png',
+      read: () => new Uint8Array([137, 80, 78, 71]),
+    }),
     defineResource({
       uri: 'docs://multi',
       read: (uri) => [
@@ -71,7 +75,13 @@ describe('resources through a ProviderServer', () => {
       contents: [{ uri: 'docs://readme', mimeType: 'text/markdown', text: '# Hello' }],
     });
     expect(await c.client.readResource({ uri: 'docs://logo' })).toEqual({
-      contents: [{ uri: 'docs://logo', mimeType: 'image/png', blob: Buffer.from([137, 80, 78, 71]).toString('base64') }],
+      contents: [
+        {
+          uri: 'docs://logo',
+          mimeType: 'image/png',
+          blob: Buffer.from([137, 80, 78, 71]).toString('base64'),
+        },
+      ],
     });
     const multi = await c.client.readResource({ uri: 'docs://multi' });
     expect(multi.contents).toEqual([
@@ -106,7 +116,11 @@ describe('resources through a ProviderServer', () => {
 
   it('reads a static resource before a template that also matches its URI', async () => {
     const server = new ProviderServer().add(
-      defineResourceTemplate({ uriTemplate: 'docs://{page}', name: 'page', read: ({ page }) => `template ${page}` }),
+      defineResourceTemplate({
+        uriTemplate: 'docs://{page}',
+        name: 'page',
+        read: ({ page }) => `template ${page}`,
+      }),
       defineResource({ uri: 'docs://index', read: () => 'static index' }),
     );
     await using c = await connectInMemory(server);

@@ -8,7 +8,11 @@ function subscriptionServer() {
   server.add(
     defineResource({ uri: 'data://a', read: () => 'a' }),
     defineResource({ uri: 'data://b', read: () => 'b' }),
-    defineResourceTemplate({ uriTemplate: 'data://items/{id}', name: 'item', read: ({ id }) => `item ${id}` }),
+    defineResourceTemplate({
+      uriTemplate: 'data://items/{id}',
+      name: 'item',
+      read: ({ id }) => `item ${id}`,
+    }),
   );
   return server;
 }
@@ -16,7 +20,10 @@ function subscriptionServer() {
 describe('resource subscriptions', () => {
   it('announces subscribe support', async () => {
     await using c = await connectInMemory(subscriptionServer());
-    expect(c.client.getServerCapabilities()?.resources).toEqual({ listChanged: true, subscribe: true });
+    expect(c.client.getServerCapabilities()?.resources).toEqual({
+      listChanged: true,
+      subscribe: true,
+    });
   });
 
   it('sends resources/updated to the sessions subscribed to a URI, and only to them', async () => {

@@ -27,7 +27,10 @@ function templateServer() {
   );
 }
 
-async function readText(c: Awaited<ReturnType<typeof connectInMemory>>, uri: string): Promise<string> {
+async function readText(
+  c: Awaited<ReturnType<typeof connectInMemory>>,
+  uri: string,
+): Promise<string> {
   const { contents } = await c.client.readResource({ uri });
   expect(contents).toHaveLength(1);
   expect(contents[0]!.uri).toBe(uri);
@@ -70,7 +73,9 @@ describe('resource templates through a ProviderServer', () => {
 
   it('reads through a {?a,b} template, validating and coercing with its zod schema', async () => {
     await using c = await connectInMemory(templateServer());
-    expect(await readText(c, 'search://items?limit=5&q=red%20shoes')).toBe('{"q":"red shoes","limit":5}');
+    expect(await readText(c, 'search://items?limit=5&q=red%20shoes')).toBe(
+      '{"q":"red shoes","limit":5}',
+    );
     expect(await readText(c, 'search://items?q=a%26b')).toBe('{"q":"a&b","limit":10}');
   });
 
@@ -78,14 +83,21 @@ describe('resource templates through a ProviderServer', () => {
     await using c = await connectInMemory(templateServer());
     const tooMany = await mcpError(c.client.readResource({ uri: 'search://items?q=x&limit=99' }));
     expect(tooMany.code).toBe(ErrorCode.InvalidParams);
-    expect(tooMany.message).toContain('Invalid parameters for resource template search://items{?q,limit}: limit:');
+    expect(tooMany.message).toContain(
+      'Invalid parameters for resource template search://items{?q,limit}: limit:',
+    );
     const missing = await mcpError(c.client.readResource({ uri: 'search://items' }));
     expect(missing.message).toMatch(/: q: expected string/);
   });
 
   it('answers a URI no template matches with -32002', async () => {
     await using c = await connectInMemory(templateServer());
-    for (const uri of ['users://1/2/profile', 'users:///profile', 'search://other', 'nothing://x']) {
+    for (const uri of [
+      'users://1/2/profile',
+      'users:///profile',
+      'search://other',
+      'nothing://x',
+    ]) {
       const error = await mcpError(c.client.readResource({ uri }));
       expect(error.code).toBe(-32002);
       expect(error.message).toContain(`Resource not found: ${uri}`);
@@ -95,7 +107,11 @@ describe('resource templates through a ProviderServer', () => {
   it('uses the first template that matches, in the order they were added', async () => {
     const server = new ProviderServer().add(
       defineResourceTemplate({ uriTemplate: 'x://{a}', name: 'one', read: ({ a }) => `one ${a}` }),
-      defineResourceTemplate({ uriTemplate: 'x://{rest*}', name: 'many', read: ({ rest }) => `many ${rest}` }),
+      defineResourceTemplate({
+        uriTemplate: 'x://{rest*}',
+        name: 'many',
+        read: ({ rest }) => `many ${rest}`,
+      }),
     );
     await using c = await connectInMemory(server);
     expect(await readText(c, 'x://a')).toBe('one a');

@@ -53,7 +53,10 @@ describe('tools through a ProviderServer', () => {
       properties: { a: { type: 'number' }, b: { type: 'number', description: 'the second' } },
       required: ['a', 'b'],
     });
-    expect(add.outputSchema).toMatchObject({ type: 'object', properties: { sum: { type: 'number' } } });
+    expect(add.outputSchema).toMatchObject({
+      type: 'object',
+      properties: { sum: { type: 'number' } },
+    });
     expect(add._meta).toEqual({ fastmcp: { tags: ['math'] } });
   });
 
@@ -85,32 +88,50 @@ describe('tools through a ProviderServer', () => {
 
   it('reports invalid arguments as an isError result naming the argument', async () => {
     await using c = await connectInMemory(demoServer());
-    const result = await c.client.callTool({ name: 'add', arguments: { a: 1, b: 'two' } }, CallToolResultSchema);
+    const result = await c.client.callTool(
+      { name: 'add', arguments: { a: 1, b: 'two' } },
+      CallToolResultSchema,
+    );
     expect(result.isError).toBe(true);
     expect(result.content).toEqual([
-      { type: 'text', text: expect.stringMatching(/^Invalid arguments for tool add: b: expected number/) },
+      {
+        type: 'text',
+        text: expect.stringMatching(/^Invalid arguments for tool add: b: expected number/),
+      },
     ]);
   });
 
   it('turns a ToolError into an isError result with its message', async () => {
     await using c = await connectInMemory(demoServer());
     const result = await c.client.callTool({ name: 'fails', arguments: {} });
-    expect(result).toEqual({ content: [{ type: 'text', text: 'The thing failed' }], isError: true });
+    expect(result).toEqual({
+      content: [{ type: 'text', text: 'The thing failed' }],
+      isError: true,
+    });
   });
 
   it('shows or masks the details of other failures per option', async () => {
     await using open = await connectInMemory(demoServer());
     const shown = await open.client.callTool({ name: 'crashes', arguments: {} });
-    expect(shown.content).toEqual([{ type: 'text', text: 'Error calling tool crashes: secret internal detail' }]);
+    expect(shown.content).toEqual([
+      { type: 'text', text: 'Error calling tool crashes: secret internal detail' },
+    ]);
     await using masked = await connectInMemory(demoServer({ maskErrorDetails: true }));
     const hidden = await masked.client.callTool({ name: 'crashes', arguments: {} });
-    expect(hidden).toEqual({ content: [{ type: 'text', text: 'Error calling tool crashes' }], isError: true });
+    expect(hidden).toEqual({
+      content: [{ type: 'text', text: 'Error calling tool crashes' }],
+      isError: true,
+    });
   });
 
   it('refuses task-augmented execution clearly', async () => {
     const raw = await rawSession(demoServer());
     try {
-      const reply = await raw.request('tools/call', { name: 'hello', arguments: {}, task: { ttl: 1000 } });
+      const reply = await raw.request('tools/call', {
+        name: 'hello',
+        arguments: {},
+        task: { ttl: 1000 },
+      });
       expect(reply.result).toBeUndefined();
       expect(reply.error?.message).toMatch(/does not support task/);
     } finally {

@@ -61,7 +61,13 @@ describe('namespace helpers', () => {
   });
 
   it('round-trips URIs and URI templates, and leaves URIs without scheme alone', () => {
-    for (const uri of ['data://today', 'file:///etc/hosts', 'data://cities/{city}{?units}', 'x://', 'a+b.c-d://q?x=1#f']) {
+    for (const uri of [
+      'data://today',
+      'file:///etc/hosts',
+      'data://cities/{city}{?units}',
+      'x://',
+      'a+b.c-d://q?x=1#f',
+    ]) {
       const exposed = namespaceUri('wx', uri);
       expect(exposed).not.toBe(uri);
       expect(unnamespaceUri('wx', exposed)).toBe(uri);
@@ -77,7 +83,9 @@ describe('namespace helpers', () => {
   });
 
   it('refuses a namespace that would not make a valid tool name', () => {
-    expect(() => namespace('bad name')).toThrow('A namespace may hold only letters, digits, _ and -: bad name');
+    expect(() => namespace('bad name')).toThrow(
+      'A namespace may hold only letters, digits, _ and -: bad name',
+    );
     expect(() => namespace('a/b')).toThrow(TypeError);
   });
 });
@@ -87,18 +95,29 @@ describe('a namespaced provider through a server', () => {
     const server = new ProviderServer();
     server.addProvider(weather(), { namespace: 'wx' });
     await using c = await connectInMemory(server);
-    expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual(['wx_forecast', 'wx_admin_reset', 'wx_untagged']);
-    expect((await c.client.listResources()).resources.map((r) => r.uri)).toEqual(['data://wx/today', 'plain-name']);
-    expect((await c.client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate)).toEqual([
-      'data://wx/cities/{city}{?units}',
+    expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual([
+      'wx_forecast',
+      'wx_admin_reset',
+      'wx_untagged',
     ]);
+    expect((await c.client.listResources()).resources.map((r) => r.uri)).toEqual([
+      'data://wx/today',
+      'plain-name',
+    ]);
+    expect(
+      (await c.client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate),
+    ).toEqual(['data://wx/cities/{city}{?units}']);
     expect((await c.client.listPrompts()).prompts.map((p) => p.name)).toEqual(['wx_brief']);
 
-    expect(firstText(await c.client.callTool({ name: 'wx_forecast', arguments: { city: 'Oslo' } }))).toBe('Sunny in Oslo');
+    expect(
+      firstText(await c.client.callTool({ name: 'wx_forecast', arguments: { city: 'Oslo' } })),
+    ).toBe('Sunny in Oslo');
     expect(firstText(await c.client.readResource({ uri: 'data://wx/today' }))).toBe('today');
     expect(firstText(await c.client.readResource({ uri: 'plain-name' }))).toBe('no scheme');
     const city = await c.client.readResource({ uri: 'data://wx/cities/S%C3%A3o%20Paulo?units=F' });
-    expect(city.contents).toEqual([{ uri: 'data://wx/cities/S%C3%A3o%20Paulo?units=F', text: 'São Paulo in F' }]);
+    expect(city.contents).toEqual([
+      { uri: 'data://wx/cities/S%C3%A3o%20Paulo?units=F', text: 'São Paulo in F' },
+    ]);
     const brief = await c.client.getPrompt({ name: 'wx_brief', arguments: { city: 'Rome' } });
     expect(brief.messages[0]!.content).toEqual({ type: 'text', text: 'Brief Rome' });
     const completion = await c.client.complete({
@@ -116,10 +135,12 @@ describe('a namespaced provider through a server', () => {
     expect(tool.code).toBe(ErrorCode.InvalidParams);
     expect(tool.message).toContain('Unknown tool: forecast');
     expect((await mcpError(c.client.readResource({ uri: 'data://today' }))).code).toBe(-32002);
-    expect((await mcpError(c.client.readResource({ uri: 'data://cities/Rome' }))).code).toBe(-32002);
-    expect((await mcpError(c.client.getPrompt({ name: 'brief', arguments: { city: 'x' } }))).code).toBe(
-      ErrorCode.InvalidParams,
+    expect((await mcpError(c.client.readResource({ uri: 'data://cities/Rome' }))).code).toBe(
+      -32002,
     );
+    expect(
+      (await mcpError(c.client.getPrompt({ name: 'brief', arguments: { city: 'x' } }))).code,
+    ).toBe(ErrorCode.InvalidParams);
   });
 
   it('serves two providers with the same names side by side under different namespaces', async () => {
@@ -142,13 +163,19 @@ describe('filter', () => {
     expect((await c.client.listResources()).resources.map((r) => r.uri)).toEqual(['data://today']);
     expect((await c.client.listPrompts()).prompts).toEqual([]);
     // A hidden tool cannot be called either.
-    expect((await mcpError(c.client.callTool({ name: 'admin_reset', arguments: {} }))).code).toBe(ErrorCode.InvalidParams);
+    expect((await mcpError(c.client.callTool({ name: 'admin_reset', arguments: {} }))).code).toBe(
+      ErrorCode.InvalidParams,
+    );
   });
 
   it('lets exclusion win over inclusion, by tag and by name', async () => {
     const provider = transformProvider(
       weather(),
-      filter({ includeNames: ['forecast', 'admin_reset', 'untagged'], excludeTags: ['admin'], excludeNames: ['untagged'] }),
+      filter({
+        includeNames: ['forecast', 'admin_reset', 'untagged'],
+        excludeTags: ['admin'],
+        excludeNames: ['untagged'],
+      }),
     );
     expect((await provider.listTools()).map((t) => t.name)).toEqual(['forecast']);
     expect(await provider.getTool('admin_reset')).toBeUndefined();
@@ -164,7 +191,12 @@ describe('toolOverrides', () => {
       namespace: 'wx',
       transforms: [
         toolOverrides({
-          forecast: { name: 'get_weather', title: 'Weather', description: 'Weather for a city', tags: ['x'] },
+          forecast: {
+            name: 'get_weather',
+            title: 'Weather',
+            description: 'Weather for a city',
+            tags: ['x'],
+          },
           admin_reset: { enabled: false },
         }),
       ],
@@ -173,7 +205,9 @@ describe('toolOverrides', () => {
     const { tools } = await c.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['wx_get_weather', 'wx_untagged']);
     expect(tools[0]).toMatchObject({ title: 'Weather', description: 'Weather for a city' });
-    expect(firstText(await c.client.callTool({ name: 'wx_get_weather', arguments: { city: 'Nice' } }))).toBe('Sunny in Nice');
+    expect(
+      firstText(await c.client.callTool({ name: 'wx_get_weather', arguments: { city: 'Nice' } })),
+    ).toBe('Sunny in Nice');
     for (const name of ['wx_forecast', 'wx_admin_reset', 'get_weather']) {
       const error = await mcpError(c.client.callTool({ name, arguments: {} }));
       expect(error.message).toContain(`Unknown tool: ${name}`);
@@ -205,8 +239,12 @@ describe('mounting a server', () => {
       'kid_admin_reset',
       'kid_untagged',
     ]);
-    expect(firstText(await c.client.callTool({ name: 'kid_forecast', arguments: { city: 'Bern' } }))).toBe('Sunny in Bern');
-    expect(firstText(await c.client.readResource({ uri: 'data://kid/cities/Bern' }))).toBe('Bern in C');
+    expect(
+      firstText(await c.client.callTool({ name: 'kid_forecast', arguments: { city: 'Bern' } })),
+    ).toBe('Sunny in Bern');
+    expect(firstText(await c.client.readResource({ uri: 'data://kid/cities/Bern' }))).toBe(
+      'Bern in C',
+    );
     child.add(defineTool({ name: 'late', handler: () => 'late' }));
     expect(firstText(await c.client.callTool({ name: 'kid_late', arguments: {} }))).toBe('late');
   });

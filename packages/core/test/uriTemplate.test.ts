@@ -52,7 +52,9 @@ describe('UriTemplate matching', () => {
 describe('UriTemplate expansion', () => {
   it('percent-encodes reserved and non-ASCII characters of a simple variable', () => {
     const t = new UriTemplate('weather://{city}/forecast{?days}');
-    expect(t.expand({ city: 'São Paulo', days: '3' })).toBe('weather://S%C3%A3o%20Paulo/forecast?days=3');
+    expect(t.expand({ city: 'São Paulo', days: '3' })).toBe(
+      'weather://S%C3%A3o%20Paulo/forecast?days=3',
+    );
     expect(t.expand({ city: 'a/b?c#d' })).toBe('weather://a%2Fb%3Fc%23d/forecast');
   });
 
@@ -72,7 +74,9 @@ describe('UriTemplate expansion', () => {
     expect(UriTemplate.isTemplate('x://{a}')).toBe(true);
     expect(UriTemplate.isTemplate('x://a')).toBe(false);
     expect(() => new UriTemplate('x://{a')).toThrow('Unclosed expression in URI template: x://{a');
-    expect(() => new UriTemplate('x://{a b}')).toThrow('Invalid variable name in URI template x://{a b}: a b');
+    expect(() => new UriTemplate('x://{a b}')).toThrow(
+      'Invalid variable name in URI template x://{a b}: a b',
+    );
   });
 });
 

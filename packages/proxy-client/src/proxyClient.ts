@@ -59,6 +59,10 @@ export interface ProxyClientOptions {
 /** A function receiving {@link BackendEvent}s. */
 export type BackendEventListener = (event: BackendEvent, client: ProxyClient) => void;
 
+/** Headers that belong to one hop and are never forwarded, even when named. */
+const NEVER_FORWARDED =
+  /^(host|content-length|content-type|connection|transfer-encoding|upgrade|te|keep-alive|expect|accept|proxy-.*|mcp-.*|last-event-id)$/i;
+
 function isConnector(value: unknown): value is BackendConnector {
   return (
     typeof value === 'object' &&
@@ -234,6 +238,7 @@ export class ProxyClient extends BackendOperations {
     if (!names?.length || !source) return undefined;
     const headers: Record<string, string> = {};
     for (const name of names) {
+      if (NEVER_FORWARDED.test(name)) continue;
       const value = source[name.toLowerCase()];
       if (value !== undefined)
         headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -261,9 +266,9 @@ export class ProxyClient extends BackendOperations {
         timeout: this.requestTimeoutMs,
         resetTimeoutOnProgress: true,
         ...(front ? { signal: front.signal } : {}),
-        ...(progress && front?.progressToken !== undefined
-          ? { onprogress: (p: Progress) => void this.#forwardProgress(progress, p) }
-          : {}),
+        // Always asking for progress lets a long-running backend keep the request alive (progress
+        // restarts the timeout); the handler forwards it only when the client asked for progress.
+        ...(progress ? { onprogress: (p: Progress) => void this.#forwardProgress(progress, p) } : {}),
       };
       return await send(sdk, options);
     } catch (error) {

@@ -26,7 +26,10 @@ export type ProxyTarget =
   | BackendConnector
   | ProxyClient
   | McpConfig
-  | { mcpServers: Record<string, unknown> };
+  | {
+      /** An `mcpServers` config object not yet validated (`createProxy` parses it). */
+      mcpServers: Record<string, unknown>;
+    };
 
 /** Options of {@link createProxy}. */
 export interface CreateProxyOptions extends ProviderServerOptions {

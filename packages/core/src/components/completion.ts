@@ -3,7 +3,12 @@ import type { CompleteResult } from '@modelcontextprotocol/sdk/types.js';
 /** What a completion request asks: the argument being typed and the others already filled. */
 export interface CompletionRequest {
   /** The argument being completed and what has been typed so far. */
-  argument: { name: string; value: string };
+  argument: {
+    /** The argument's name. */
+    name: string;
+    /** What has been typed so far. */
+    value: string;
+  };
   /** Arguments already given, by name. */
   arguments?: Record<string, string>;
 }

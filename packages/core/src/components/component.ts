@@ -74,6 +74,8 @@ export abstract class Component {
   /**
    * A copy with some fields replaced. Every own field is carried over, so a subclass's extra
    * fields survive; subclasses adjust identity-related fields in {@link Component.copied}.
+   * The copy is made without running a constructor, so state held in `#private` fields does
+   * not reach it: keep what a copy needs in ordinary `readonly` (or `protected`) fields.
    */
   copy(patch: Partial<Record<string, unknown>> & Partial<this>): this {
     const next = Object.create(Object.getPrototypeOf(this)) as this;
@@ -85,7 +87,7 @@ export abstract class Component {
   }
 
   /**
-   * Called on a fresh copy with the original, before the copy is frozen: the place to keep
+   * Called on a fresh copy with the original, before the copy is returned: the place to keep
    * track of an original identity across renames.
    */
   protected copied(_original: this): void {}

@@ -86,10 +86,19 @@ export abstract class ResourceTemplate extends Component {
 
   /** A copy under another URI template. */
   withUriTemplate(uriTemplate: string): this {
-    return this.copy({
-      uriTemplate,
-      template: new UriTemplate(uriTemplate),
-    } as unknown as Partial<this>);
+    return this.copy({ uriTemplate } as Partial<this>);
+  }
+
+  /**
+   * Keeps the parsed template in step with `uriTemplate` when a copy changes it (through
+   * {@link ResourceTemplate.withUriTemplate} or a plain `copy`). Subclasses overriding this
+   * call `super.copied(original)`.
+   */
+  protected override copied(original: this): void {
+    super.copied(original);
+    if (this.template.template !== this.uriTemplate) {
+      Object.assign(this, { template: new UriTemplate(this.uriTemplate) });
+    }
   }
 
   /** The MCP wire form, as listed by `resources/templates/list`. */

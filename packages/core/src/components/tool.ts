@@ -8,8 +8,11 @@ import { Component, type ComponentInit, commonWireFields } from './component';
 
 /** A JSON Schema object describing tool input or output. */
 export type JsonSchemaObject = {
+  /** Always `object`: tool arguments and structured results are objects. */
   type: 'object';
+  /** The schemas of the object's properties. */
   properties?: Record<string, unknown>;
+  /** The names of the properties that must be present. */
   required?: string[];
 } & Record<string, unknown>;
 

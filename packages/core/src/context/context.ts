@@ -3,6 +3,7 @@ import type {
   RequestOptions,
 } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
+  type ClientCapabilities,
   type CreateMessageRequest,
   type CreateMessageResult,
   CreateMessageResultSchema,
@@ -19,7 +20,29 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import { ProxyError, ProxyErrorCode } from '@org/transports';
 import type { FrontSession } from './frontSession';
+
+/** The client capability `request` needs and `capabilities` lack, as a dotted path, if any. */
+function missingClientCapability(
+  request: ServerRequest,
+  capabilities: ClientCapabilities,
+): string | undefined {
+  switch (request.method) {
+    case 'sampling/createMessage':
+      if (!capabilities.sampling) return 'sampling';
+      return request.params.tools && !capabilities.sampling.tools ? 'sampling.tools' : undefined;
+    case 'elicitation/create':
+      if (!capabilities.elicitation) return 'elicitation';
+      return request.params.mode === 'url' && !capabilities.elicitation.url
+        ? 'elicitation.url'
+        : undefined;
+    case 'roots/list':
+      return capabilities.roots ? undefined : 'roots';
+    default:
+      return undefined;
+  }
+}
 
 /** The SDK's per-request handler data, as a ProviderServer receives it. */
 export type ServerRequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -149,13 +172,18 @@ export class Context {
 
   /**
    * Sends any request to the client, related to this request, and validates the answer with
-   * `schema`. The client's capabilities are checked by the SDK first.
+   * `schema`. The client's capabilities are checked first: a request the client did not declare
+   * support for fails at once with a `ProxyError` (`UNSUPPORTED`) naming the missing capability,
+   * instead of reaching a client that would answer "method not found".
    */
   async request<TResult>(
     request: ServerRequest,
     schema: { parse(value: unknown): TResult } & Parameters<ServerRequestExtra['sendRequest']>[1],
     options: ContextRequestOptions = {},
   ): Promise<TResult> {
+    const missing = missingClientCapability(request, this.session.clientCapabilities);
+    if (missing)
+      throw new ProxyError(ProxyErrorCode.Unsupported, `Client capability missing: ${missing}`);
     const requestOptions: RequestOptions = {
       relatedRequestId: this.requestId,
       signal: options.signal ?? this.signal,

@@ -1,4 +1,5 @@
 import type { ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { AnyComponent } from '../components/anyComponent';
 import type { Component, ComponentKind } from '../components/component';
 import type { Prompt } from '../components/prompt';
 import type { Resource } from '../components/resource';
@@ -6,8 +7,6 @@ import type { ResourceTemplate } from '../components/resourceTemplate';
 import type { Tool } from '../components/tool';
 import { EventHub } from './eventHub';
 import { firstMatchingTemplate, type Provider, type ProviderListener } from './provider';
-
-type AnyComponent = Tool | Resource | ResourceTemplate | Prompt;
 
 /**
  * Holds components defined in this process. Adding or removing one tells every server

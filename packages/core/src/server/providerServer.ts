@@ -3,11 +3,8 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Icon, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { ConnectableServer, Logger } from '@org/transports';
 import { noopLogger } from '@org/transports';
+import type { AnyComponent } from '../components/anyComponent';
 import type { ComponentKind } from '../components/component';
-import type { Prompt } from '../components/prompt';
-import type { Resource } from '../components/resource';
-import type { ResourceTemplate } from '../components/resourceTemplate';
-import type { Tool } from '../components/tool';
 import { FrontSession } from '../context/frontSession';
 import { AggregateProvider, type ProviderErrorStrategy } from '../providers/aggregateProvider';
 import { LocalProvider } from '../providers/localProvider';
@@ -56,8 +53,6 @@ export interface AddProviderOptions {
   /** Further transforms, applied before the namespace. */
   transforms?: ProviderTransform[];
 }
-
-type AnyComponent = Tool | Resource | ResourceTemplate | Prompt;
 
 const FULL_CAPABILITIES: ServerCapabilities = {
   tools: { listChanged: true },

@@ -23,15 +23,24 @@ export interface SdkServerInternals {
   _clientCapabilities?: ClientCapabilities;
   _clientVersion?: unknown;
   _oninitialize(request: unknown): Promise<Record<string, unknown>>;
+  _requestMessageId: number;
 }
 
-/** Registers `initialize`, `ping`, `logging/setLevel` and resource subscriptions. @internal */
+/**
+ * Registers `initialize`, `ping`, `logging/setLevel` and resource subscriptions, and numbers the
+ * session's server-to-client requests from 1.
+ * @internal
+ */
 export function registerSessionHandlers(
   kit: HandlerKit,
   baseCapabilities: ServerCapabilities,
 ): void {
   const { sdk, session, providers } = kit;
   const internals = sdk as unknown as SdkServerInternals;
+  // The SDK numbers requests from 0, and an SDK 1.x client ignores `notifications/cancelled`
+  // for request id 0: the first sampling, elicitation or roots request of a session could
+  // never be cancelled. Starting at 1 makes every request cancellable.
+  if (internals._requestMessageId === 0) internals._requestMessageId = 1;
   sdk.setRequestHandler(InitializeRequestSchema, (request, extra) =>
     kit.run('initialize', extra, async () => {
       internals._clientCapabilities = request.params.capabilities;

@@ -14,9 +14,24 @@ import type {
  * protocol of an HTTP target settled.
  */
 export type ResolvedTarget =
-  | { kind: 'stdio'; target: StdioTarget }
-  | { kind: 'streamable-http' | 'sse'; target: HttpTarget }
-  | { kind: 'in-memory'; target: InProcessTarget };
+  | {
+      /** A child process over stdio. */
+      kind: 'stdio';
+      /** The command spec. */
+      target: StdioTarget;
+    }
+  | {
+      /** A remote server over streamable HTTP or legacy SSE. */
+      kind: 'streamable-http' | 'sse';
+      /** The HTTP target. */
+      target: HttpTarget;
+    }
+  | {
+      /** A server in this process. */
+      kind: 'in-memory';
+      /** The in-process target. */
+      target: InProcessTarget;
+    };
 
 const SSE_PATH = /\/sse(\/|\?|&|$)/;
 const HTTP_PREFIX = /^https?:\/\//i;

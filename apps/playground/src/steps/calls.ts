@@ -1,0 +1,48 @@
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ContentBlock } from '@modelcontextprotocol/sdk/types.js';
+import { brief, received, sent } from '../ui/print';
+import type { Tour } from './step';
+
+/** How long the tour waits for one request. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** One content block in a line: `text "..."`, `image image/png, 123 bytes`. */
+export function describeContent(block: ContentBlock): string {
+  switch (block.type) {
+    case 'text':
+      return `text "${brief(block.text, 90)}"`;
+    case 'image':
+    case 'audio':
+      return `${block.type} ${block.mimeType}, ${Buffer.from(block.data, 'base64').length} bytes`;
+    case 'resource':
+      return `embedded resource ${block.resource.uri}`;
+    case 'resource_link':
+      return `resource link ${block.uri}`;
+    default:
+      return (block as { type: string }).type;
+  }
+}
+
+/** The text blocks of a result, joined. */
+export function textOf(result: CallToolResult): string {
+  return result.content
+    .flatMap((block) => (block.type === 'text' ? [block.text] : []))
+    .join('\n');
+}
+
+/** Calls a tool through the proxy, printing the call and each content block of the result. */
+export async function callTool(
+  tour: Tour,
+  name: string,
+  args: Record<string, unknown> = {},
+  options: RequestOptions = {},
+): Promise<CallToolResult> {
+  sent(`tools/call ${name} ${JSON.stringify(args)}`);
+  const result = (await tour.client.callTool({ name, arguments: args }, undefined, {
+    timeout: REQUEST_TIMEOUT_MS,
+    ...options,
+  })) as CallToolResult;
+  const flag = result.isError ? ' (isError: true)' : '';
+  for (const block of result.content) received(`${describeContent(block)}${flag}`);
+  return result;
+}

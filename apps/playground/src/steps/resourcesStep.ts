@@ -1,0 +1,37 @@
+import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import { brief, received, sent } from '../ui/print';
+import { REQUEST_TIMEOUT_MS } from './calls';
+import { check, type Step, type Tour } from './step';
+
+/** Reads a resource through the proxy, printing the request and each content item. */
+export async function readResource(tour: Tour, uri: string): Promise<ReadResourceResult> {
+  sent(`resources/read ${uri}`);
+  const result = await tour.client.readResource({ uri }, { timeout: REQUEST_TIMEOUT_MS });
+  for (const item of result.contents) {
+    const body = 'text' in item ? `"${brief(item.text, 80)}"` : `${item.blob.length} base64 chars`;
+    received(`${item.uri} (${item.mimeType ?? 'no type'}): ${body}`);
+  }
+  return result;
+}
+
+function textOf(result: ReadResourceResult): string {
+  const item = result.contents[0];
+  return item && 'text' in item ? item.text : '';
+}
+
+/** Reads a static resource of each backend under its namespaced URI. */
+export const resourcesStep: Step = {
+  title: 'Resources: reading by namespaced URI',
+  async run(tour) {
+    const stations = await readResource(tour, 'data://weather/stations');
+    check(textOf(stations).includes('Lisbon'), 'data://weather/stations lists no Lisbon');
+    check(
+      stations.contents[0]?.uri === 'data://weather/stations',
+      `The contents carry the backend's URI, not the namespaced one: ${stations.contents[0]?.uri}`,
+    );
+    const welcome = await readResource(tour, 'docs://files/welcome.md');
+    check(textOf(welcome).startsWith('# Welcome'), 'docs://files/welcome.md has unexpected text');
+  },
+};
+
+export { textOf as resourceText };

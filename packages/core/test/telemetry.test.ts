@@ -1,0 +1,127 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import {
+  definePrompt,
+  defineResource,
+  defineResourceTemplate,
+  defineTool,
+  LocalProvider,
+  ProviderServer,
+  ToolError,
+} from '@org/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectInMemory } from './helpers';
+
+let exporter: InMemorySpanExporter;
+let provider: BasicTracerProvider;
+
+beforeEach(() => {
+  exporter = new InMemorySpanExporter();
+  provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  trace.setGlobalTracerProvider(provider);
+});
+
+afterEach(async () => {
+  trace.disable();
+  await provider.shutdown();
+});
+
+function tracedServer() {
+  const server = new ProviderServer({ name: 'traced' }).add(
+    defineTool({ name: 'add', handler: () => 'sum' }),
+    defineTool({
+      name: 'fails',
+      handler: () => {
+        throw new ToolError('No luck');
+      },
+    }),
+    defineResource({ uri: 'data://static', read: () => 'static' }),
+    defineResourceTemplate({
+      uriTemplate: 'data://items/{id}',
+      name: 'item',
+      read: ({ id }) => `item ${id}`,
+    }),
+    definePrompt({ name: 'greet', render: () => 'hello' }),
+  );
+  server.addProvider(
+    new LocalProvider('remote').add(defineTool({ name: 'far', handler: () => 'far' })),
+    {
+      namespace: 'ns',
+    },
+  );
+  return server;
+}
+
+function summary() {
+  return exporter.getFinishedSpans().map((span) => ({
+    name: span.name,
+    kind: span.kind,
+    attributes: span.attributes,
+    status: span.status.code,
+  }));
+}
+
+describe('telemetry spans', () => {
+  it('records one span per call, read and render, with the component’s attributes', async () => {
+    await using c = await connectInMemory(tracedServer());
+    await c.client.callTool({ name: 'add', arguments: {} });
+    await c.client.readResource({ uri: 'data://static' });
+    await c.client.readResource({ uri: 'data://items/7' });
+    await c.client.getPrompt({ name: 'greet' });
+    await c.client.callTool({ name: 'ns_far', arguments: {} });
+    expect(summary()).toEqual([
+      {
+        name: 'tools/call add',
+        kind: SpanKind.SERVER,
+        attributes: { 'mcp.component.kind': 'tool', 'mcp.component.key': 'add' },
+        status: SpanStatusCode.UNSET,
+      },
+      {
+        name: 'resources/read',
+        kind: SpanKind.SERVER,
+        attributes: { 'mcp.component.kind': 'resource', 'mcp.component.key': 'data://static' },
+        status: SpanStatusCode.UNSET,
+      },
+      {
+        name: 'resources/read',
+        kind: SpanKind.SERVER,
+        attributes: { 'mcp.component.kind': 'template', 'mcp.component.key': 'data://items/{id}' },
+        status: SpanStatusCode.UNSET,
+      },
+      {
+        name: 'prompts/get greet',
+        kind: SpanKind.SERVER,
+        attributes: { 'mcp.component.kind': 'prompt', 'mcp.component.key': 'greet' },
+        status: SpanStatusCode.UNSET,
+      },
+      {
+        name: 'tools/call ns_far',
+        kind: SpanKind.SERVER,
+        attributes: { 'mcp.component.kind': 'tool', 'mcp.component.key': 'ns_far' },
+        status: SpanStatusCode.UNSET,
+      },
+    ]);
+  });
+
+  it('marks a failed call as an error and records the exception', async () => {
+    await using c = await connectInMemory(tracedServer());
+    const result = await c.client.callTool({ name: 'fails', arguments: {} });
+    expect(result.isError).toBe(true);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('tools/call fails');
+    expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'No luck' });
+    expect(span?.events.map((e) => e.name)).toEqual(['exception']);
+    expect(span?.events[0]?.attributes?.['exception.message']).toBe('No luck');
+  });
+
+  it('records nothing once the tracer provider is gone', async () => {
+    trace.disable();
+    await using c = await connectInMemory(tracedServer());
+    await c.client.callTool({ name: 'add', arguments: {} });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+});

@@ -1,0 +1,99 @@
+import type { LogLevelName } from '@org/transports';
+import type { SessionStrategy } from '../server/sessionStrategy';
+
+/** The name of the command-line program (the `bin` of `@org/proxy`). */
+export const CLI_NAME = 'org-mcp-proxy';
+
+/** The environment variable read for the bearer token when `--auth-token` is not given. */
+export const AUTH_TOKEN_ENV = 'ORG_MCP_PROXY_AUTH_TOKEN';
+
+/** How the CLI serves its own clients (the front transport). */
+export type CliTransport = 'stdio' | 'http' | 'sse';
+
+/** The front transports, for validation and the help text. */
+export const CLI_TRANSPORTS: readonly CliTransport[] = ['stdio', 'http', 'sse'];
+
+/** The log levels of `--log-level`, lowest first. */
+export const CLI_LOG_LEVELS: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/** What the CLI proxies: a URL, an `mcpServers` config file, or a command run over stdio. */
+export type CliBackend =
+  | {
+      /** An http(s) URL: streamable HTTP, or legacy SSE when the path is `/sse`. */
+      kind: 'url';
+      /** The URL, verbatim. */
+      url: string;
+    }
+  | {
+      /** A JSON file with `mcpServers`. */
+      kind: 'config';
+      /** Its path, as given. */
+      file: string;
+    }
+  | {
+      /** A child process speaking MCP over stdio. */
+      kind: 'command';
+      /** The program. */
+      command: string;
+      /** Its arguments. */
+      args: string[];
+      /** Variables added to the child's environment (`--env KEY=VALUE`). */
+      env: Record<string, string>;
+    };
+
+/** The HTTP front's settings (used with `--transport http` or `sse`). */
+export interface CliHttpConfig {
+  /** The address to bind. @default '127.0.0.1' */
+  host: string;
+  /** The port; `0` picks a free one. @default 0 */
+  port: number;
+  /** The endpoint of the chosen transport (`/mcp` for http, `/sse` for sse) when set. */
+  path?: string;
+  /** The bearer token every request needs, when set. */
+  authToken?: string;
+  /** Stateless streamable HTTP (no sessions). @default false */
+  stateless: boolean;
+  /** Host header values accepted besides the loopback names. */
+  allowedHosts: string[];
+  /** Answer CORS preflights and add CORS headers. @default false */
+  cors: boolean;
+}
+
+/** A validated command line: everything {@link runCli} needs to run a proxy. */
+export interface CliConfig {
+  /** What to proxy. */
+  backend: CliBackend;
+  /** How to serve clients. @default 'stdio' */
+  transport: CliTransport;
+  /** The HTTP front's settings (ignored with the stdio front). */
+  http: CliHttpConfig;
+  /** How backend sessions map to client sessions. @default 'per-session' */
+  strategy: SessionStrategy;
+  /** The component list cache's lifetime in milliseconds, when set (0 disables it). */
+  cacheTtlMs?: number;
+  /** The backend request timeout in milliseconds, when set. */
+  requestTimeoutMs?: number;
+  /** HTTP headers of client requests passed on to HTTP backends. */
+  forwardHeaders: string[];
+  /** The lowest level logged to standard error. @default 'info' */
+  logLevel: LogLevelName;
+  /** The server name announced to clients. @default 'org-mcp-proxy' */
+  name: string;
+}
+
+/** What a command line asks for: help, the version, or running a proxy. */
+export type CliCommand =
+  | {
+      /** Print the help text. */
+      action: 'help';
+    }
+  | {
+      /** Print the version. */
+      action: 'version';
+    }
+  | {
+      /** Run a proxy. */
+      action: 'run';
+      /** The validated settings. */
+      config: CliConfig;
+    };

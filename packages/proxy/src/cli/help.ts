@@ -1,0 +1,60 @@
+import { AUTH_TOKEN_ENV, CLI_NAME } from './cliConfig';
+
+/** The hint printed after a usage error. */
+export const USAGE_HINT = `Run ${CLI_NAME} --help for usage`;
+
+/** The text `--help` prints. */
+export function helpText(): string {
+  return `Usage:
+  ${CLI_NAME} <url | config.json> [options]
+  ${CLI_NAME} [options] -- <command> [args...]
+
+Runs an MCP proxy in front of a backend: a remote server (an http or https URL; a path
+ending in /sse means legacy SSE), the servers of an "mcpServers" JSON config file (several
+servers are composed under namespaces: a_echo, b_echo), or a command started as a child
+process speaking MCP over stdio.
+
+Front (how clients reach the proxy):
+  --transport <stdio|http|sse>  stdio (default): MCP on this process's stdin and stdout,
+                                logs on stderr only. http: streamable HTTP, plus legacy SSE
+                                on the same server. sse: the same server, SSE URL announced.
+                                With http or sse, one line "Proxy listening on <url>" is
+                                printed to stderr.
+  --host <address>              Address to bind (default 127.0.0.1)
+  --port <port>                 Port to bind; 0 picks a free one (default 0)
+  --path <path>                 Endpoint of the chosen transport (default /mcp for http,
+                                /sse for sse)
+  --auth-token <token>          Require "Authorization: Bearer <token>" (401 otherwise);
+                                also read from ${AUTH_TOKEN_ENV}
+  --stateless                   Stateless streamable HTTP (no sessions)
+  --allowed-host <host>         Accept this Host header too (repeatable); loopback names are
+                                always accepted
+  --cors                        Answer CORS preflights and add CORS headers
+
+Backend:
+  --strategy <name>             per-session (default): one backend session per client
+                                session; per-request: one per request; shared: one for all
+                                clients (stateless backends only)
+  --cache-ttl <ms>              How long component lists are cached (default 300000; 0 off)
+  --timeout <ms>                Backend request timeout (default 60000)
+  --forward-header <name>       Pass this client request header to HTTP backends
+                                (repeatable; none by default)
+  --env <KEY=VALUE>             Add a variable to a command backend's environment
+                                (repeatable); it gets only PATH, HOME and a few safe others
+
+General:
+  --name <name>                 Server name announced to clients (default ${CLI_NAME})
+  --log-level <level>           debug, info (default), warn, error or silent
+  -h, --help                    Show this help
+  -v, --version                 Show the version
+
+Examples:
+  ${CLI_NAME} https://example.com/mcp --transport http --port 8080
+  ${CLI_NAME} mcp.json --transport http --auth-token "$TOKEN"
+  ${CLI_NAME} --transport sse -- npx -y @modelcontextprotocol/server-everything
+
+Exit codes: 0 after a clean shutdown (SIGINT, SIGTERM, or stdin closed with the stdio
+front), 1 when the proxy fails while running, 2 for bad arguments, a bad config file or
+an address that cannot be bound (a port in use).
+`;
+}

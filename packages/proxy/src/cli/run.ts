@@ -1,0 +1,158 @@
+import {
+  createConsoleLogger,
+  type HttpServeOptions,
+  type Logger,
+  loadMcpConfig,
+  redactUrl,
+  serveHttp,
+  serveStdio,
+} from '@org/transports';
+import { type CreateProxyOptions, createProxy, type ProxyTarget } from '../createProxy';
+import type { ProxyServer } from '../server/proxyServer';
+import type { CliConfig } from './cliConfig';
+import { packageVersion } from './packageVersion';
+
+/** The streams the CLI uses; the process's own by default. */
+export interface CliIo {
+  /** Where the stdio front reads client messages. @default process.stdin */
+  stdin: NodeJS.ReadableStream;
+  /** Where the stdio front writes server messages. @default process.stdout */
+  stdout: NodeJS.WritableStream;
+  /** Where the listening line goes. @default process.stderr */
+  stderr: NodeJS.WritableStream;
+  /** Where logs go. @default a console logger on stderr at the configured level */
+  logger?: Logger;
+}
+
+/** A running CLI proxy. */
+export interface CliHandle {
+  /** The streamable HTTP endpoint URL, with an HTTP front. */
+  readonly url: string | undefined;
+  /** The legacy SSE endpoint URL, with an HTTP front. */
+  readonly sseUrl: string | undefined;
+  /**
+   * Resolves when the front ends by itself (the stdio client closed stdin) or `close()` is
+   * called. The proxy is not closed yet then: call `close()`.
+   */
+  readonly closed: Promise<void>;
+  /** Closes the front, then the proxy (releasing backend sessions and killing children). */
+  close(): Promise<void>;
+}
+
+/** The process's own streams. */
+export function processIo(): CliIo {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+}
+
+/** Loads what the proxy fronts; a config file is read and validated here. */
+async function proxyTarget(config: CliConfig, logger: Logger): Promise<ProxyTarget> {
+  const { backend } = config;
+  if (backend.kind === 'url') {
+    logger.info(`Proxying: ${redactUrl(backend.url)}`);
+    return backend.url;
+  }
+  if (backend.kind === 'config') {
+    const loaded = await loadMcpConfig(backend.file);
+    logger.info(`Proxying the servers of: ${backend.file}`);
+    return loaded;
+  }
+  logger.info(`Proxying the command: ${backend.command}`);
+  const { command, args, env } = backend;
+  return { command, args, env };
+}
+
+function proxyOptions(config: CliConfig, logger: Logger): CreateProxyOptions {
+  return {
+    name: config.name,
+    version: packageVersion(),
+    strategy: config.strategy,
+    ...(config.cacheTtlMs !== undefined ? { cacheTtlMs: config.cacheTtlMs } : {}),
+    ...(config.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
+    ...(config.forwardHeaders.length > 0 ? { forwardHeaders: config.forwardHeaders } : {}),
+    logger,
+    connector: { logger },
+  };
+}
+
+function httpOptions(config: CliConfig, logger: Logger): HttpServeOptions {
+  const { host, port, path, authToken, stateless, allowedHosts, cors } = config.http;
+  const endpoint = path === undefined ? {} : config.transport === 'sse' ? { ssePath: path } : { path };
+  return {
+    host,
+    port,
+    ...endpoint,
+    sse: true,
+    stateless,
+    ...(authToken !== undefined ? { authToken } : {}),
+    ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
+    cors,
+    logger,
+  };
+}
+
+/** Serves the proxy over the chosen front; returns the handle without the proxy's part. */
+async function serveFront(
+  proxy: ProxyServer,
+  config: CliConfig,
+  io: CliIo & { logger: Logger },
+): Promise<Omit<CliHandle, 'close'> & { closeFront(): Promise<void> }> {
+  if (config.transport === 'stdio') {
+    const handle = await serveStdio(proxy, {
+      stdin: io.stdin,
+      stdout: io.stdout,
+      logger: io.logger,
+    });
+    return { url: undefined, sseUrl: undefined, closed: handle.closed, closeFront: handle.close };
+  }
+  const handle = await serveHttp(proxy, httpOptions(config, io.logger));
+  const line =
+    config.transport === 'sse'
+      ? `Proxy listening on ${handle.sseUrl} (streamable HTTP: ${handle.url})`
+      : `Proxy listening on ${handle.url} (SSE: ${handle.sseUrl})`;
+  io.stderr.write(`${line}\n`);
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  const closeFront = async (): Promise<void> => {
+    await handle.close();
+    resolveClosed();
+  };
+  return { url: handle.url, sseUrl: handle.sseUrl, closed, closeFront };
+}
+
+/**
+ * Runs the proxy a {@link CliConfig} describes: loads the backend (a config file is read and
+ * validated now; backends themselves are contacted when the first client needs them), then
+ * serves it over stdio or HTTP. With an HTTP front, prints `Proxy listening on <url>` to
+ * `io.stderr`.
+ *
+ * @param config - the validated command line (see {@link parseCliArgs})
+ * @param io - the streams to use; the process's own by default
+ * @returns the running proxy; `close()` shuts it down
+ * @throws {@link ProxyError} `InvalidConfig` for a bad config file, or the error of a front
+ *   that could not start (a port in use)
+ */
+export async function runCli(config: CliConfig, io: CliIo = processIo()): Promise<CliHandle> {
+  const logger = io.logger ?? createConsoleLogger(config.logLevel, `${config.name} `);
+  const proxy = createProxy(await proxyTarget(config, logger), proxyOptions(config, logger));
+  let front: Awaited<ReturnType<typeof serveFront>>;
+  try {
+    front = await serveFront(proxy, config, { ...io, logger });
+  } catch (error) {
+    await proxy.close();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      try {
+        await front.closeFront();
+      } finally {
+        await proxy.close();
+      }
+    })();
+    return closing;
+  };
+  return { url: front.url, sseUrl: front.sseUrl, closed: front.closed, close };
+}
