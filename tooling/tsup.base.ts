@@ -23,7 +23,7 @@ export function defineBuild(options: BuildOptions) {
     target: 'node20',
     platform: 'node',
     treeshake: true,
-    splitting: false,
+    splitting: true,
   };
   return defineConfig(config);
 }

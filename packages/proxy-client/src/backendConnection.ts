@@ -14,6 +14,25 @@ import {
 import { runWithContext } from '@org/core';
 import type { ForwardingHandlers, ForwardingTarget } from './forwardingHandlers';
 
+/**
+ * Closes an SDK client. A streamable HTTP backend session is ended first (`DELETE`, as the
+ * protocol asks of a client leaving), waiting at most `timeoutMs` for the backend to answer:
+ * closing the transport alone would leave the session open on the backend until it times out.
+ * @internal
+ */
+export async function closeBackendClient(sdk: Client, timeoutMs: number): Promise<void> {
+  const transport = sdk.transport as { sessionId?: string; terminateSession?: () => Promise<void> };
+  if (transport?.sessionId && typeof transport.terminateSession === 'function') {
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([transport.terminateSession().catch(() => {}), giveUp]);
+    clearTimeout(timer);
+  }
+  await sdk.close();
+}
+
 /** Something a backend told the proxy about its components. */
 export type BackendEvent =
   | {
@@ -35,6 +54,8 @@ export interface BackendClientWiring {
   capabilities: ClientCapabilities;
   handlers: ForwardingHandlers;
   target: () => ForwardingTarget;
+  /** Counts the forwarding of a notification as part of the client request it goes to. */
+  track: (target: ForwardingTarget, work: Promise<unknown>) => void;
   onEvent: (event: BackendEvent) => void;
 }
 
@@ -70,11 +91,14 @@ export function createBackendClient(wiring: BackendClientWiring): Client {
   }
   const log = handlers.log;
   if (log) {
-    sdk.setNotificationHandler(LoggingMessageNotificationSchema, (notification) =>
-      inContext((t) => log(notification.params, t)).catch((error: Error) =>
-        target().logger.debug(`Cannot forward a log message: ${error.message}`),
-      ),
-    );
+    sdk.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      const t = target();
+      const work = runWithContext(t.front, () => log(notification.params, t)).catch(
+        (error: Error) => t.logger.debug(`Cannot forward a log message: ${error.message}`),
+      );
+      wiring.track(t, work);
+      return work;
+    });
   }
   sdk.setNotificationHandler(ToolListChangedNotificationSchema, async () =>
     wiring.onEvent({ type: 'listChanged', kind: 'tool' }),

@@ -1,3 +1,5 @@
+import { SseError } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ProxyError, ProxyErrorCode } from '@org/transports';
 
@@ -13,7 +15,41 @@ export interface BackendFailure {
   timeoutMs: number;
 }
 
+/** The HTTP status of an SDK HTTP transport error, when it has one. */
+function httpStatusOf(error: unknown): number | undefined {
+  if (!(error instanceof StreamableHTTPError || error instanceof SseError)) return undefined;
+  return typeof error.code === 'number' && error.code > 0 ? error.code : undefined;
+}
+
+/** Codes of the transports' errors meaning the connection itself is gone (a dead stdio child). */
+const DEAD_CONNECTION = new Set<ProxyErrorCode>([
+  ProxyErrorCode.BackendClosed,
+  ProxyErrorCode.BackendUnavailable,
+  ProxyErrorCode.Closed,
+]);
+
+/**
+ * Whether a request failed on the way to the backend (an HTTP error status, a refused
+ * connection, a dead child, a transport that is not connected) rather than with an answer from
+ * the backend.
+ * After such a failure the connection cannot be trusted: the backend may have lost the
+ * session (HTTP 404 after a restart), so the client drops it and reconnects on next use.
+ */
+export function isTransportFailure(error: unknown): boolean {
+  if (error instanceof McpError) return false;
+  if (error instanceof ProxyError) return DEAD_CONNECTION.has(error.code);
+  if (error instanceof StreamableHTTPError || error instanceof SseError) return true;
+  if (error instanceof TypeError && /fetch failed/i.test(error.message)) return true;
+  if (!(error instanceof Error)) return false;
+  // A Node system error on the pipe or socket (EPIPE, ECONNRESET, ERR_STREAM_DESTROYED, ...).
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && /^E[A-Z]+$|^ERR_STREAM_/.test(code)) return true;
+  return error.message === 'Not connected';
+}
+
 function messageOf(error: unknown): string {
+  const status = httpStatusOf(error);
+  if (status !== undefined) return `HTTP ${status}: ${(error as Error).message}`;
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
     return cause instanceof Error && cause.message && !error.message.includes(cause.message)

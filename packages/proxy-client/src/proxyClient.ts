@@ -5,7 +5,7 @@ import type {
   Implementation,
   Progress,
 } from '@modelcontextprotocol/sdk/types.js';
-import { type Context, currentContext, type FrontSession } from '@org/core';
+import { type Context, currentContext, type FrontSession, runWithContext } from '@org/core';
 import {
   type BackendConnector,
   type BackendTarget,
@@ -16,15 +16,20 @@ import {
   ProxyError,
   ProxyErrorCode,
 } from '@org/transports';
-import { type BackendEvent, createBackendClient } from './backendConnection';
-import { toBackendError } from './backendErrors';
+import { type BackendEvent, closeBackendClient, createBackendClient } from './backendConnection';
+import { isTransportFailure, toBackendError } from './backendErrors';
 import { BackendOperations } from './backendOperations';
 import {
   defaultForwardingHandlers,
   type ForwardingHandlers,
   type ForwardingTarget,
 } from './forwardingHandlers';
+import { InFlightRequests } from './inFlightRequests';
 import { mirrorCapabilities } from './mirrorCapabilities';
+import { forwardedHeaders } from './requestMeta';
+
+/** How long closing waits for an HTTP backend to acknowledge the end of its session. */
+const CLOSE_WAIT_MS = 2000;
 
 /** Options of {@link ProxyClient}. */
 export interface ProxyClientOptions {
@@ -58,10 +63,6 @@ export interface ProxyClientOptions {
 
 /** A function receiving {@link BackendEvent}s. */
 export type BackendEventListener = (event: BackendEvent, client: ProxyClient) => void;
-
-/** Headers that belong to one hop and are never forwarded, even when named. */
-const NEVER_FORWARDED =
-  /^(host|content-length|content-type|connection|transfer-encoding|upgrade|te|keep-alive|expect|accept|proxy-.*|mcp-.*|last-event-id)$/i;
 
 function isConnector(value: unknown): value is BackendConnector {
   return (
@@ -97,7 +98,7 @@ export class ProxyClient extends BackendOperations {
   readonly #ownsConnector: boolean;
   readonly #logger: Logger;
   readonly #listeners = new Set<BackendEventListener>();
-  readonly #inFlight: Context[] = [];
+  readonly #inFlight = new InFlightRequests();
   #sdk: Client | undefined;
   #connecting: Promise<Client> | undefined;
   #users = 0;
@@ -157,13 +158,7 @@ export class ProxyClient extends BackendOperations {
 
   /** Where forwarding handlers should send what the backend asks now. */
   forwardingTarget(): ForwardingTarget {
-    let front: Context | undefined;
-    for (let i = this.#inFlight.length - 1; i >= 0; i--) {
-      if (this.#inFlight[i]!.active) {
-        front = this.#inFlight[i];
-        break;
-      }
-    }
+    const front = this.#inFlight.latest();
     return {
       front,
       session: this.#session ?? front?.session,
@@ -203,11 +198,12 @@ export class ProxyClient extends BackendOperations {
       capabilities,
       handlers: this.#handlers,
       target: () => this.forwardingTarget(),
+      track: (target, work) => this.#inFlight.track(target.front, work),
       onEvent: (event) => {
         for (const listener of [...this.#listeners]) listener(event, this);
       },
     });
-    const headers = this.#forwardedHeaders(front);
+    const headers = forwardedHeaders(this.options.forwardHeaders, front);
     let transport: Awaited<ReturnType<BackendConnector['connect']>> | undefined;
     try {
       transport = await this.connector.connect(headers ? { headers } : {});
@@ -232,20 +228,6 @@ export class ProxyClient extends BackendOperations {
     return sdk;
   }
 
-  #forwardedHeaders(front: Context | undefined): Record<string, string> | undefined {
-    const names = this.options.forwardHeaders;
-    const source = front?.httpHeaders;
-    if (!names?.length || !source) return undefined;
-    const headers: Record<string, string> = {};
-    for (const name of names) {
-      if (NEVER_FORWARDED.test(name)) continue;
-      const value = source[name.toLowerCase()];
-      if (value !== undefined)
-        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return headers;
-  }
-
   /**
    * Runs one backend request: connects if needed, records the client request it serves (for
    * forwarding), passes that request's cancellation and progress on, and names the backend
@@ -257,7 +239,7 @@ export class ProxyClient extends BackendOperations {
   ): Promise<T> {
     const front = currentContext();
     this.#users += 1;
-    if (front) this.#inFlight.push(front);
+    if (front) this.#inFlight.enter(front);
     let sdk: Client | undefined;
     try {
       sdk = await this.connect();
@@ -268,11 +250,17 @@ export class ProxyClient extends BackendOperations {
         ...(front ? { signal: front.signal } : {}),
         // Always asking for progress lets a long-running backend keep the request alive (progress
         // restarts the timeout); the handler forwards it only when the client asked for progress.
-        ...(progress ? { onprogress: (p: Progress) => void this.#forwardProgress(progress, p) } : {}),
+        ...(progress
+          ? {
+              onprogress: (p: Progress) =>
+                this.#inFlight.track(front, this.#forwardProgress(progress, p, front)),
+            }
+          : {}),
       };
       return await send(sdk, options);
     } catch (error) {
       if (front?.signal.aborted) throw error;
+      if (sdk && isTransportFailure(error)) await this.#drop(sdk);
       throw toBackendError(error, {
         backend: this.name,
         what,
@@ -280,7 +268,7 @@ export class ProxyClient extends BackendOperations {
         timeoutMs: this.requestTimeoutMs,
       });
     } finally {
-      if (front) this.#inFlight.splice(this.#inFlight.lastIndexOf(front), 1);
+      if (front) await this.#inFlight.leave(front);
       this.#users -= 1;
       if (this.#users === 0 && this.options.closeWhenIdle) await this.close();
     }
@@ -289,9 +277,12 @@ export class ProxyClient extends BackendOperations {
   async #forwardProgress(
     handler: NonNullable<ForwardingHandlers['progress']>,
     progress: Progress,
+    front: Context | undefined,
   ): Promise<void> {
+    // Progress belongs to the request that asked for it (none: dropped), whatever else is in flight.
+    const target = { ...this.forwardingTarget(), front };
     try {
-      await handler(progress, this.forwardingTarget());
+      await runWithContext(front, () => handler(progress, target));
     } catch (error) {
       this.#logger.debug(
         `Cannot forward progress from backend ${this.name}: ${(error as Error).message}`,
@@ -299,12 +290,24 @@ export class ProxyClient extends BackendOperations {
     }
   }
 
-  /** Closes the backend connection (the next operation opens a new one). */
+  /** Forgets a connection that failed on the way to the backend; the next use reconnects. */
+  async #drop(sdk: Client): Promise<void> {
+    if (this.#sdk !== sdk) return;
+    this.#sdk = undefined;
+    this.#announced = undefined;
+    this.#logger.info(`Backend ${this.name} failed; reconnecting on next use`);
+    await closeBackendClient(sdk, CLOSE_WAIT_MS).catch(() => {});
+  }
+
+  /**
+   * Closes the backend connection (the next operation opens a new one). A streamable HTTP
+   * backend session is ended (`DELETE`) rather than left to time out.
+   */
   async close(): Promise<void> {
     const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
     this.#sdk = undefined;
     this.#announced = undefined;
-    await sdk?.close();
+    if (sdk) await closeBackendClient(sdk, CLOSE_WAIT_MS);
   }
 
   /** Closes the connection and, when this client made its connector, the connector too (kept children end). */

@@ -1,4 +1,5 @@
 import type { RequestMeta } from '@modelcontextprotocol/sdk/types.js';
+import type { Context } from '@org/core';
 
 const HOP_KEYS = new Set([
   'progressToken',
@@ -20,4 +21,29 @@ export function forwardableMeta(
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(meta)) if (!HOP_KEYS.has(key)) out[key] = value;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Headers that belong to one hop and are never forwarded, even when named. */
+const NEVER_FORWARDED =
+  /^(host|content-length|content-type|connection|transfer-encoding|upgrade|te|keep-alive|expect|accept|proxy-.*|mcp-.*|last-event-id)$/i;
+
+/**
+ * The headers named in `names` of the client request `front` came with over HTTP, to pass to
+ * an HTTP backend when connecting. Returns `undefined` when none is named or present.
+ * @internal
+ */
+export function forwardedHeaders(
+  names: readonly string[] | undefined,
+  front: Context | undefined,
+): Record<string, string> | undefined {
+  const source = front?.httpHeaders;
+  if (!names?.length || !source) return undefined;
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    if (NEVER_FORWARDED.test(name)) continue;
+    const value = source[name.toLowerCase()];
+    if (value !== undefined)
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
 }

@@ -1,4 +1,4 @@
-import type { ProgressNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, harness, relayCall, structured } from './fixtures/harness';
 
@@ -58,7 +58,7 @@ describe('log forwarding', () => {
 describe('progress forwarding', () => {
   it('reports backend progress to the front under the front request’s own token', async () => {
     h = await harness();
-    const seen: ProgressNotification['params'][] = [];
+    const seen: Progress[] = [];
     const result = await relayCall(h.front, 'progress', { steps: 3 }, {
       onprogress: (p) => seen.push(p),
     });

@@ -177,4 +177,56 @@ describe('ProxyProvider list cache', () => {
     expect(await provider.getPrompt('welcome')).toBeDefined();
     expect(backend.methods()).toEqual(['tools/list']);
   });
+
+  it('does not keep a list that was on its way when the backend said its list changed', async () => {
+    const server = demoBackend();
+    const backend = new CountingBackend(server);
+    const provider = providerOf(backend);
+    await provider.listPrompts();
+    const held = backend.holdResponses('tools/list');
+    const listing = provider.listTools();
+    await held.arrived;
+    const changed = nextListChanged(provider);
+    server.local.add(defineTool({ name: 'late', handler: () => 'late' }));
+    await changed;
+    await held.release();
+    expect((await listing).map((tool) => tool.name)).not.toContain('late');
+    backend.reset();
+    expect((await provider.getTool('late'))?.name).toBe('late');
+    expect(backend.methods()).toEqual(['tools/list']);
+  });
+
+  it('reports each backend event once per backend session, copies of a client included', async () => {
+    const server = demoBackend();
+    const backend = new CountingBackend(server);
+    const base = new ProxyClient(backend);
+    clients.push(base);
+    let current = base;
+    const provider = new ProxyProvider(() => current);
+    await provider.listTools();
+    current = base.new();
+    clients.push(current);
+    await provider.listPrompts();
+    const kinds: string[] = [];
+    provider.subscribe((event) => {
+      if (event.type === 'listChanged') kinds.push(event.kind);
+    });
+    server.local.add(defineTool({ name: 'late', handler: () => 'late' }));
+    await nextListChanged(provider);
+    await current.ping();
+    await base.ping();
+    expect(backend.opened).toBe(2);
+    expect(kinds).toEqual(['tool', 'tool']);
+  });
 });
+
+function nextListChanged(provider: ProxyProvider): Promise<string> {
+  return new Promise((resolve) => {
+    const off = provider.subscribe((event) => {
+      if (event.type === 'listChanged') {
+        off();
+        resolve(event.kind);
+      }
+    });
+  });
+}

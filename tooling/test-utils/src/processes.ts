@@ -15,14 +15,18 @@ export function isPidAlive(pid: number): boolean {
   }
 }
 
-/** The pids of the live (non-zombie) children of a process. */
+/**
+ * The pids of the live (non-zombie) children of a process. The `ps` this function runs is a
+ * child of this process too while it runs: it is left out.
+ */
 export function childPids(parent: number = process.pid): number[] {
   try {
-    const out = execFileSync('ps', ['-o', 'pid=,stat=', '--ppid', String(parent)], { encoding: 'utf8' });
+    const out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(parent)], { encoding: 'utf8' });
     return out
       .split('\n')
       .map((line) => line.trim().split(/\s+/))
-      .filter((parts) => parts.length === 2 && !parts[1]!.startsWith('Z'))
+      .filter((parts) => parts.length >= 3 && !parts[1]!.startsWith('Z'))
+      .filter((parts) => !(parent === process.pid && parts[2] === 'ps'))
       .map((parts) => Number(parts[0]));
   } catch {
     return [];

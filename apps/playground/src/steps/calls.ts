@@ -42,7 +42,12 @@ export async function callTool(
     timeout: REQUEST_TIMEOUT_MS,
     ...options,
   })) as CallToolResult;
+  showResult(result);
+  return result;
+}
+
+/** Prints each content block of a tool result. */
+export function showResult(result: CallToolResult): void {
   const flag = result.isError ? ' (isError: true)' : '';
   for (const block of result.content) received(`${describeContent(block)}${flag}`);
-  return result;
 }

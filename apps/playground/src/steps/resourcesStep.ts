@@ -27,7 +27,7 @@ export const resourcesStep: Step = {
     check(textOf(stations).includes('Lisbon'), 'data://weather/stations lists no Lisbon');
     check(
       stations.contents[0]?.uri === 'data://weather/stations',
-      `The contents carry the backend's URI, not the namespaced one: ${stations.contents[0]?.uri}`,
+      `The contents do not carry the URI the client asked for: ${stations.contents[0]?.uri}`,
     );
     const welcome = await readResource(tour, 'docs://files/welcome.md');
     check(textOf(welcome).startsWith('# Welcome'), 'docs://files/welcome.md has unexpected text');

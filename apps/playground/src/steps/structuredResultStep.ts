@@ -1,4 +1,4 @@
-import { brief, ok, received } from '../ui/print';
+import { brief, ok, received, sent } from '../ui/print';
 import { callTool } from './calls';
 import { check, type Step } from './step';
 
@@ -6,6 +6,11 @@ import { check, type Step } from './step';
 export const structuredResultStep: Step = {
   title: 'Tool call with a structured result (outputSchema + structuredContent)',
   async run(tour) {
+    sent('tools/list');
+    const { tools } = await tour.client.listTools();
+    const schema = tools.find((tool) => tool.name === 'weather_forecast')?.outputSchema;
+    check(schema !== undefined, 'weather_forecast is listed without its outputSchema');
+    received(`outputSchema of weather_forecast: properties ${Object.keys(schema.properties ?? {}).join(', ')}`);
     const result = await callTool(tour, 'weather_forecast', { city: 'Lisbon' });
     const forecast = result.structuredContent;
     received(`structuredContent ${brief(forecast, 110)}`);

@@ -44,14 +44,14 @@ export function note(text: string): void {
   console.log(`  ${dim(text)}`);
 }
 
-/** Prints a failure. */
+/** Prints a failure, on standard error. */
 export function failure(text: string): void {
-  console.log(`\n${paint('31', '✘')} ${text}`);
+  console.error(`\n${paint('31', '✘')} ${text}`);
 }
 
-/** Shortens JSON for display. */
+/** Puts a value on one line for display (newlines shown as `\\n`), shortened to `max` characters. */
 export function brief(value: unknown, max = 100): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = (typeof value === 'string' ? value : JSON.stringify(value)).replace(/\r?\n/g, '\\n');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

@@ -13,6 +13,8 @@ export type ProviderEvent =
       type: 'listChanged';
       /** Which kind. */
       kind: ComponentKind;
+      /** Only this session is concerned (a per-session backend told its own session), when set. */
+      session?: FrontSession;
     }
   | {
       /** A resource changed. */

@@ -174,10 +174,11 @@ export class ProviderServer implements ConnectableServer {
     await sdk.connect(transport);
   }
 
-  /** Tells every initialized session that a kind of component changed. */
-  notifyListChanged(kind: ComponentKind): void {
+  /** Tells every initialized session (or only `only`) that a kind of component changed. */
+  notifyListChanged(kind: ComponentKind, only?: FrontSession): void {
     const section = LIST_CHANGED[kind];
     for (const session of this.#sessions) {
+      if (only && session !== only) continue;
       if (!session.initialized || !session.serverCapabilities[section]?.listChanged) continue;
       session.server
         .notification({ method: `notifications/${section}/list_changed` })
@@ -199,7 +200,7 @@ export class ProviderServer implements ConnectableServer {
   }
 
   #onProviderEvent(event: ProviderEvent): void {
-    if (event.type === 'listChanged') this.notifyListChanged(event.kind);
+    if (event.type === 'listChanged') this.notifyListChanged(event.kind, event.session);
     else this.notifyResourceUpdated(event.uri, event.session);
   }
 

@@ -103,7 +103,8 @@ function parseBackend(parsed: ReturnType<typeof parseTokens>, values: Values): C
   }
   if (command) {
     const [program, ...args] = command;
-    if (program === undefined || program.trim() === '') throw usageError('Missing command after --');
+    if (program === undefined || program.trim() === '')
+      throw usageError('Missing command after --');
     return { kind: 'command', command: program, args, env: envEntries(values.env ?? []) };
   }
   if (values.env?.length) throw usageError('Option needs a command backend (-- <command>): --env');

@@ -29,7 +29,11 @@ export function oneOf<T extends string>(value: string, choices: readonly T[], wh
 }
 
 /** Parses a whole number of at least `min` (milliseconds or a port), at most `max`. */
-export function integer(value: string, option: string, range: { min: number; max: number }): number {
+export function integer(
+  value: string,
+  option: string,
+  range: { min: number; max: number },
+): number {
   const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (Number.isSafeInteger(parsed) && parsed >= range.min && parsed <= range.max) return parsed;
   throw usageError(

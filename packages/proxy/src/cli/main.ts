@@ -16,9 +16,17 @@ const SHUTDOWN_LIMIT_MS = 10_000;
 
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
+/** Startup failed: bad arguments or config (exit 2), or another failure (exit 1). */
 function fail(error: unknown): never {
   process.stderr.write(formatCliError(error));
   process.exit(exitCodeFor(error));
+}
+
+/** Something failed while running and nobody handled it: one line, exit 1, no stack trace. */
+function crash(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${CLI_NAME}: Unexpected failure: ${message}\n`);
+  process.exit(EXIT_FAILURE);
 }
 
 /** Closes the proxy once; a signal during the shutdown exits at once. */
@@ -34,7 +42,7 @@ function installShutdown(handle: CliHandle, logger: Logger): void {
     try {
       await handle.close();
     } catch (error) {
-      fail(error);
+      crash(error);
     }
     logger.info('Proxy closed');
     process.exit(EXIT_OK);
@@ -58,8 +66,8 @@ async function run(config: CliConfig): Promise<void> {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  process.on('uncaughtException', fail);
-  process.on('unhandledRejection', fail);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const command = parseCliArgs(argv);
   if (command.action === 'help') process.stdout.write(helpText());
   else if (command.action === 'version') process.stdout.write(`${packageVersion()}\n`);

@@ -76,7 +76,8 @@ function proxyOptions(config: CliConfig, logger: Logger): CreateProxyOptions {
 
 function httpOptions(config: CliConfig, logger: Logger): HttpServeOptions {
   const { host, port, path, authToken, stateless, allowedHosts, cors } = config.http;
-  const endpoint = path === undefined ? {} : config.transport === 'sse' ? { ssePath: path } : { path };
+  const endpoint =
+    path === undefined ? {} : config.transport === 'sse' ? { ssePath: path } : { path };
   return {
     host,
     port,

@@ -56,9 +56,10 @@ export class ProxyPrompt extends Prompt {
     return result.completion;
   }
 
-  /** The provider type and the backend name. */
+  /** The component's own attributes, the provider type and the backend name (never unset). */
   override getSpanAttributes(): SpanAttributes {
     return {
+      ...super.getSpanAttributes(),
       [SPAN_PROVIDER_TYPE]: 'ProxyProvider',
       'fastmcp.proxy.backend_name': this.backendName,
     };

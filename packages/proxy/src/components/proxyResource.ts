@@ -75,8 +75,12 @@ export class ProxyResource extends Resource {
     await client.unsubscribeResource(this.backendUri);
   }
 
-  /** The provider type and the backend URI. */
+  /** The component's own attributes, the provider type and the backend URI (never unset). */
   override getSpanAttributes(): SpanAttributes {
-    return { [SPAN_PROVIDER_TYPE]: 'ProxyProvider', 'fastmcp.proxy.backend_uri': this.backendUri };
+    return {
+      ...super.getSpanAttributes(),
+      [SPAN_PROVIDER_TYPE]: 'ProxyProvider',
+      'fastmcp.proxy.backend_uri': this.backendUri,
+    };
   }
 }

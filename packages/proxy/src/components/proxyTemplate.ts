@@ -94,9 +94,10 @@ export class ProxyTemplate extends ResourceTemplate {
     return result.completion;
   }
 
-  /** The provider type and the backend URI template. */
+  /** The component's own attributes, the provider type and the backend URI template (never unset). */
   override getSpanAttributes(): SpanAttributes {
     return {
+      ...super.getSpanAttributes(),
       [SPAN_PROVIDER_TYPE]: 'ProxyProvider',
       'fastmcp.proxy.backend_uri_template': this.backendUriTemplate,
     };

@@ -16,7 +16,7 @@ import {
   type Provider,
   type ProviderListener,
 } from '@org/core';
-import type { BackendEvent, ProxyClient } from '@org/proxy-client';
+import type { BackendEvent, BackendEventListener, ProxyClient } from '@org/proxy-client';
 import { type Logger, noopLogger } from '@org/transports';
 import type { ClientFactory } from '../components/clientFactory';
 import { ProxyPrompt } from '../components/proxyPrompt';
@@ -83,8 +83,15 @@ export class ProxyProvider implements Provider {
   readonly #events = new EventHub();
   readonly #inflight = new Map<string, Promise<ListCacheEntry>>();
   readonly #keys = new Map<Kind, Set<string>>();
+  /** Bumped by each invalidation of a kind: a list fetched across one is not stored. */
+  readonly #generations = new Map<Kind, number>();
   readonly #components = new WeakMap<ListCacheEntry, Component[]>();
-  readonly #watched = new WeakSet<ProxyClient>();
+  /**
+   * The one listener put on every backend client. It is the same function each time so that a
+   * client listens once: `ProxyClient.new()` copies its listeners to the copies it makes, and
+   * a listener added twice would report each backend event twice.
+   */
+  readonly #listener: BackendEventListener = (event, from) => this.#onBackendEvent(event, from);
 
   /**
    * @param clientFactory - gives the backend client for each operation
@@ -99,33 +106,54 @@ export class ProxyProvider implements Provider {
   }
 
   #watch(client: ProxyClient): ProxyClient {
-    if (!this.#watched.has(client)) {
-      this.#watched.add(client);
-      client.onEvent((event, from) => this.#onBackendEvent(event, from));
-    }
+    client.onEvent(this.#listener);
     return client;
   }
 
+  /**
+   * A backend event. A list change clears the cached lists of that kind (for every client
+   * session: the cache is shared) and is passed on. When the backend client serves one client
+   * session (`per-session`), the event concerns that session only: the backend tells each of its
+   * sessions, so each client session hears of a change once, from its own backend session,
+   * instead of once per connected client.
+   */
   #onBackendEvent(event: BackendEvent, from: ProxyClient): void {
+    const only = from.session ? { session: from.session } : {};
     if (event.type === 'resourceUpdated') {
-      this.#events.emit({
-        type: 'resourceUpdated',
-        uri: event.uri,
-        ...(from.session ? { session: from.session } : {}),
-      });
+      this.#events.emit({ type: 'resourceUpdated', uri: event.uri, ...only });
       return;
     }
     const kinds: Kind[] = event.kind === 'resource' ? ['resource', 'template'] : [event.kind];
-    for (const kind of kinds) void this.invalidate(kind);
-    this.#events.emit({ type: 'listChanged', kind: event.kind });
+    // Clients are told once the lists are gone, so that what they ask next is fresh.
+    void this.#invalidateAll(kinds).then(() =>
+      this.#events.emit({ type: 'listChanged', kind: event.kind, ...only }),
+    );
+  }
+
+  async #invalidateAll(kinds: Kind[]): Promise<void> {
+    const outcomes = await Promise.allSettled(kinds.map((kind) => this.invalidate(kind)));
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') {
+        this.#logger.warn(
+          `Cannot clear cached lists of backend ${this.name}: ${String(outcome.reason)}`,
+        );
+      }
+    }
   }
 
   #partition(client: ProxyClient): string {
     return JSON.stringify(client.announcedCapabilities());
   }
 
-  /** Forgets the cached lists of one kind (every partition). */
+  /**
+   * Forgets the cached lists of one kind (every partition). A list still on its way from the
+   * backend is not shared with later lookups, nor stored: it may predate the change.
+   */
   async invalidate(kind: Kind): Promise<void> {
+    this.#generations.set(kind, (this.#generations.get(kind) ?? 0) + 1);
+    for (const key of [...this.#inflight.keys()]) {
+      if (key.startsWith(`${kind}:`)) this.#inflight.delete(key);
+    }
     const keys = this.#keys.get(kind);
     if (!keys) return;
     this.#keys.delete(kind);
@@ -133,6 +161,7 @@ export class ProxyProvider implements Provider {
   }
 
   async #fetch(kind: Kind, client: ProxyClient, key: string): Promise<ListCacheEntry> {
+    const generation = this.#generations.get(kind) ?? 0;
     let items: unknown[];
     try {
       items = await LIST[kind](client);
@@ -141,6 +170,7 @@ export class ProxyProvider implements Provider {
       items = [];
     }
     const entry: ListCacheEntry = { items, storedAt: performance.now() };
+    if (generation !== (this.#generations.get(kind) ?? 0)) return entry;
     await this.#store.set(key, entry);
     const keys = this.#keys.get(kind) ?? new Set<string>();
     keys.add(key);
@@ -162,8 +192,11 @@ export class ProxyProvider implements Provider {
     }
     let pending = this.#inflight.get(key);
     if (!pending) {
-      pending = this.#fetch(kind, client, key).finally(() => this.#inflight.delete(key));
-      this.#inflight.set(key, pending);
+      const fetching = this.#fetch(kind, client, key).finally(() => {
+        if (this.#inflight.get(key) === fetching) this.#inflight.delete(key);
+      });
+      pending = fetching;
+      this.#inflight.set(key, fetching);
     }
     return { entry: await pending, factory };
   }

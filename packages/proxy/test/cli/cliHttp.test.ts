@@ -12,7 +12,11 @@ const INITIALIZE = {
   jsonrpc: '2.0',
   id: 1,
   method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  params: {
+    protocolVersion: '2025-11-25',
+    capabilities: {},
+    clientInfo: { name: 't', version: '1' },
+  },
 };
 
 async function echoThrough(client: Client, message: string): Promise<string[]> {
@@ -59,8 +63,15 @@ describe('CLI with the HTTP front', () => {
     const client = new Client({ name: 'cli-auth', version: '1.0.0' });
     try {
       const [, url] = await cli.waitForStderr(LISTENING);
-      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-      const denied = await fetch(url!, { method: 'POST', headers, body: JSON.stringify(INITIALIZE) });
+      const headers = {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      };
+      const denied = await fetch(url!, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(INITIALIZE),
+      });
       expect(denied.status).toBe(401);
       await denied.body?.cancel();
       const wrong = await fetch(url!, {

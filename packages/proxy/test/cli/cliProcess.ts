@@ -36,13 +36,19 @@ export interface CliProcess {
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Timed out after ${timeoutMs} ms: ${what}`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`Timed out after ${timeoutMs} ms: ${what}`)),
+      timeoutMs,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Starts `node dist/cli.js ...args` with piped stdio. */
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
+export function startCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): CliProcess {
   const child = spawn(process.execPath, [requireBuiltCli(), ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env,

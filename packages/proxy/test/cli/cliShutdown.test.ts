@@ -28,7 +28,10 @@ describe('CLI shutdown', () => {
         expect(cli.stderr()).toContain(`Received ${signal}, shutting down`);
         expect(cli.stderr()).not.toMatch(/^\s+at\s/m);
         for (const pid of backendPids) {
-          await waitFor(() => !isPidAlive(pid), { timeoutMs: 5000, what: `backend ${pid} to exit` });
+          await waitFor(() => !isPidAlive(pid), {
+            timeoutMs: 5000,
+            what: `backend ${pid} to exit`,
+          });
         }
       } finally {
         await client.close().catch(() => {});

@@ -189,7 +189,10 @@ describe('parseCliArgs: bad values name what is wrong', () => {
     [[...http, '--port', '99999'], 'Invalid --port (expected an integer from 0 to 65535): 99999'],
     [[...http, '--port', '80a'], 'Invalid --port (expected an integer from 0 to 65535): 80a'],
     [[...http, '--port', '-1'], 'Missing value for option: --port'],
-    [[url, '--cache-ttl', '1.5'], 'Invalid --cache-ttl (expected an integer from 0 to 2147483647): 1.5'],
+    [
+      [url, '--cache-ttl', '1.5'],
+      'Invalid --cache-ttl (expected an integer from 0 to 2147483647): 1.5',
+    ],
     [[url, '--timeout', '0'], 'Invalid --timeout (expected an integer from 1 to 2147483647): 0'],
     [[...http, '--path', 'mcp'], 'Invalid --path (expected a path starting with /): mcp'],
     [[url, '--forward-header', 'X Bad'], 'Invalid header name for --forward-header: X Bad'],

@@ -9,7 +9,7 @@ export interface ToolOverrideConfig {
   name?: string;
   /** Replaces the tool's description. */
   description?: string;
-  /** Tags added to the tool, for `include_tags` / `exclude_tags`. */
+  /** Replaces the tool's tags (which `include_tags` / `exclude_tags` then see). */
   tags?: string[];
   /** `false` hides the tool. @default true */
   enabled?: boolean;
