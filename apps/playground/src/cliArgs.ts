@@ -12,7 +12,7 @@ export interface CliArgs {
 }
 
 /** The usage text. */
-export const USAGE = `Usage: pnpm play [--serve [--port <n>]]   (in apps/playground: node dist/main.js ...)
+export const USAGE = `Usage: pnpm play [-- --serve [--port <n>]]   (in apps/playground: node dist/main.js ...)
 
   (no option)   run the tour: start the demo backends and the proxy, walk a client
                 through every feature, exit 0 on success and 1 on any failure

@@ -51,7 +51,9 @@ export interface DemoProxyOptions {
  */
 export async function startDemoProxy(options: DemoProxyOptions = {}): Promise<DemoProxy> {
   if (!existsSync(STDIO_BACKEND_SCRIPT)) {
-    throw new Error(`Stdio backend not built, run \`pnpm run build\` first: ${STDIO_BACKEND_SCRIPT}`);
+    throw new Error(
+      `Stdio backend not built, run \`pnpm run build\` first: ${STDIO_BACKEND_SCRIPT}`,
+    );
   }
   const logger = createConsoleLogger('warn', '[playground] ');
   const weather = await startWeatherBackend(logger);
@@ -76,9 +78,15 @@ export async function startDemoProxy(options: DemoProxyOptions = {}): Promise<De
     throw error;
   }
   const close = async (): Promise<void> => {
-    await http.close();
-    await proxy.close();
-    await weather.close();
+    try {
+      await http.close();
+    } finally {
+      try {
+        await proxy.close(); // this ends the stdio child too
+      } finally {
+        await weather.close();
+      }
+    }
   };
   return { weather, config, proxy, http, close };
 }

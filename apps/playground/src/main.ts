@@ -15,7 +15,10 @@ const TOUR_TIMEOUT_MS = 45_000;
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`The tour did not finish within ${ms / 1000} s`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`The tour did not finish within ${ms / 1000} s`)),
+      ms,
+    );
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -40,6 +40,6 @@ export async function runTour(): Promise<void> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   line();
   ok(bold(`Tour complete: ${TOUR_STEPS.length} steps passed in ${seconds} s.`));
-  note('Read on: src/tour.ts and src/steps/ (the client), src/backends/ (the demo servers).');
-  note('Keep the proxy up for your own client: pnpm play --serve');
+  note('Read on: apps/playground/README.md, then its src/steps/ (the client) and src/backends/.');
+  note('Keep the proxy up for the MCP Inspector or your own client: pnpm play -- --serve');
 }

@@ -21,10 +21,10 @@ export interface Playground {
   exited: Promise<Finished>;
 }
 
-/** Starts `node dist/main.js ...args`. */
-export function startPlayground(args: string[]): Playground {
-  if (!existsSync(MAIN_SCRIPT)) throw new Error(`Build the playground first: ${MAIN_SCRIPT}`);
-  const child = spawn(process.execPath, [MAIN_SCRIPT, ...args], {
+/** Starts `node dist/main.js ...args` (or another `script`). */
+export function startPlayground(args: string[], script = MAIN_SCRIPT): Playground {
+  if (!existsSync(script)) throw new Error(`Build the playground first: ${script}`);
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: path.dirname(path.dirname(MAIN_SCRIPT)),
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,8 +43,12 @@ export function startPlayground(args: string[]): Playground {
 }
 
 /** Runs the playground to its end, killing it after `timeoutMs`. */
-export async function runPlayground(args: string[], timeoutMs: number): Promise<Finished> {
-  const playground = startPlayground(args);
+export async function runPlayground(
+  args: string[],
+  timeoutMs: number,
+  script = MAIN_SCRIPT,
+): Promise<Finished> {
+  const playground = startPlayground(args, script);
   const timer = setTimeout(() => playground.child.kill('SIGKILL'), timeoutMs);
   try {
     return await playground.exited;

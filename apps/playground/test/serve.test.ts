@@ -19,14 +19,18 @@ describe('the playground with --serve', () => {
       expect(names).toEqual(expect.arrayContaining(['weather_forecast', 'files_read_file']));
       const info = await client.callTool({ name: 'files_process_info', arguments: {} });
       const backendPid = Number((info.structuredContent as { pid: number }).pid);
-      expect((info.structuredContent as { parentPid: number }).parentPid).toBe(playground.child.pid);
+      expect((info.structuredContent as { parentPid: number }).parentPid).toBe(
+        playground.child.pid,
+      );
       await client.close();
 
       playground.child.kill('SIGTERM');
       const finished = await playground.exited;
       expect(finished.code).toBe(0);
       expect(finished.stdout).toContain('Stopped.');
-      await waitFor(() => !isPidAlive(backendPid), { what: `stdio backend ${backendPid} to be gone` });
+      await waitFor(() => !isPidAlive(backendPid), {
+        what: `stdio backend ${backendPid} to be gone`,
+      });
     } finally {
       await client.close().catch(() => undefined);
       if (playground.child.exitCode === null && playground.child.signalCode === null) {

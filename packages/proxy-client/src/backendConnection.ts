@@ -1,4 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   type ClientCapabilities,
   CreateMessageRequestSchema,
@@ -31,6 +32,23 @@ export async function closeBackendClient(sdk: Client, timeoutMs: number): Promis
     clearTimeout(timer);
   }
   await sdk.close();
+}
+
+/**
+ * Makes a connected SDK client handle each response after the notifications that arrived
+ * before it. The SDK runs notification handlers a microtask later but handles a response at
+ * once, dropping the request's progress handler: a backend's last progress notification, read
+ * in the same chunk as the answer, would then be lost ("unknown token"). Deferring responses by
+ * one microtask keeps the wire order.
+ * @internal
+ */
+export function deliverResponsesInOrder(transport: Transport): void {
+  const deliver = transport.onmessage;
+  if (!deliver) return;
+  transport.onmessage = (message, extra) => {
+    if ('id' in message && !('method' in message)) queueMicrotask(() => deliver(message, extra));
+    else deliver(message, extra);
+  };
 }
 
 /** Something a backend told the proxy about its components. */

@@ -47,7 +47,12 @@ export function isTransportFailure(error: unknown): boolean {
   return error.message === 'Not connected';
 }
 
-function messageOf(error: unknown): string {
+/**
+ * What went wrong, for a message: the error's message, with the HTTP status of an HTTP
+ * transport error and the message of a cause that adds something.
+ * @internal
+ */
+export function failureMessage(error: unknown): string {
   const status = httpStatusOf(error);
   if (status !== undefined) return `HTTP ${status}: ${(error as Error).message}`;
   if (error instanceof Error) {
@@ -89,7 +94,7 @@ export function toBackendError(error: unknown, failure: BackendFailure): unknown
   if (error instanceof Error && error.name === 'AbortError') return error;
   return new ProxyError(
     ProxyErrorCode.BackendUnavailable,
-    `Backend ${failure.backend} failed during ${failure.what}: ${messageOf(error)}`,
+    `Backend ${failure.backend} failed during ${failure.what}: ${failureMessage(error)}`,
     { cause: error },
   );
 }

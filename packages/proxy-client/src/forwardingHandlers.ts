@@ -1,3 +1,4 @@
+import type { AnyObjectSchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import {
   type CreateMessageRequest,
   type CreateMessageResult,
@@ -13,6 +14,7 @@ import {
   type LoggingMessageNotification,
   McpError,
   type Progress,
+  type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Context, FrontSession } from '@org/core';
 import type { Logger } from '@org/transports';
@@ -79,13 +81,30 @@ function withoutProgressToken<T extends { _meta?: Record<string, unknown> }>(par
   return { ...params, _meta: meta };
 }
 
+/**
+ * Sends a request to the client: related to the client request being served, or, when none is
+ * active but the backend connection belongs to a client session (a `StatefulProxyClient`), to
+ * that session. Without either, the backend gets an error saying why.
+ */
+async function askFront<T>(
+  target: ForwardingTarget,
+  request: ServerRequest,
+  schema: AnyObjectSchema & { parse(value: unknown): T },
+): Promise<T> {
+  if (target.front) return target.front.request(request, schema);
+  const session = target.session;
+  if (session?.initialized && !session.closed) {
+    return (await session.server.request(request, schema)) as T;
+  }
+  throw noFront(request.method, target);
+}
+
 /** Forwards `roots/list` to the client of the request being served, and its answer back. */
 export const defaultProxyRootsHandler: RootsHandler = async (params, target) => {
-  if (!target.front) throw noFront('roots/list', target);
   const request = params
     ? { method: 'roots/list' as const, params: withoutProgressToken(params) }
     : { method: 'roots/list' as const };
-  return target.front.request(request, ListRootsResultSchema);
+  return askFront(target, request, ListRootsResultSchema);
 };
 
 /**
@@ -94,32 +113,28 @@ export const defaultProxyRootsHandler: RootsHandler = async (params, target) => 
  * and returns the client's full answer (model, stop reason, every content type).
  */
 export const defaultProxySamplingHandler: SamplingHandler = async (params, target) => {
-  if (!target.front) throw noFront('sampling/createMessage', target);
-  const schema = params.tools ? CreateMessageResultWithToolsSchema : CreateMessageResultSchema;
-  const result = await target.front.request(
-    { method: 'sampling/createMessage', params: withoutProgressToken(params) },
-    schema,
-  );
-  return result as CreateMessageResult;
+  const withTools = params.tools !== undefined || params.toolChoice !== undefined;
+  const schema = withTools ? CreateMessageResultWithToolsSchema : CreateMessageResultSchema;
+  const request = {
+    method: 'sampling/createMessage' as const,
+    params: withoutProgressToken(params),
+  };
+  return (await askFront(target, request, schema)) as CreateMessageResult;
 };
 
 /** Forwards `elicitation/create` in its own mode (form or URL) and returns the client's action and content. */
 export const defaultProxyElicitationHandler: ElicitationHandler = async (params, target) => {
-  if (!target.front) throw noFront('elicitation/create', target);
   const mode = (params as { mode?: string }).mode ?? 'form';
-  const supported = target.front.session.clientCapabilities.elicitation as
-    | Record<string, unknown>
-    | undefined;
-  if (mode === 'url' && !supported?.url) {
+  const session = target.front?.session ?? target.session;
+  const supported = session?.clientCapabilities.elicitation as Record<string, unknown> | undefined;
+  if (session && mode === 'url' && !supported?.url) {
     throw new McpError(
       ErrorCode.InvalidRequest,
       'Cannot forward URL-mode elicitation: the client does not support it',
     );
   }
-  return target.front.request(
-    { method: 'elicitation/create', params: withoutProgressToken(params) },
-    ElicitResultSchema,
-  );
+  const request = { method: 'elicitation/create' as const, params: withoutProgressToken(params) };
+  return askFront(target, request, ElicitResultSchema);
 };
 
 /**

@@ -1,23 +1,23 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type {
-  ClientCapabilities,
-  Implementation,
-  Progress,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { ClientCapabilities, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { type Context, currentContext, type FrontSession, runWithContext } from '@org/core';
 import {
   type BackendConnector,
   type BackendTarget,
-  type ConnectorOptions,
   createConnector,
   type Logger,
   noopLogger,
   ProxyError,
   ProxyErrorCode,
 } from '@org/transports';
-import { type BackendEvent, closeBackendClient, createBackendClient } from './backendConnection';
-import { isTransportFailure, toBackendError } from './backendErrors';
+import {
+  type BackendEvent,
+  closeBackendClient,
+  createBackendClient,
+  deliverResponsesInOrder,
+} from './backendConnection';
+import { failureMessage, isTransportFailure, toBackendError } from './backendErrors';
 import { BackendOperations } from './backendOperations';
 import {
   defaultForwardingHandlers,
@@ -26,40 +26,13 @@ import {
 } from './forwardingHandlers';
 import { InFlightRequests } from './inFlightRequests';
 import { mirrorCapabilities } from './mirrorCapabilities';
+import type { ProxyClientOptions } from './proxyClientOptions';
 import { forwardedHeaders } from './requestMeta';
 
 /** How long closing waits for an HTTP backend to acknowledge the end of its session. */
 const CLOSE_WAIT_MS = 2000;
 
-/** Options of {@link ProxyClient}. */
-export interface ProxyClientOptions {
-  /** The backend's name in messages and logs. @default the connector's name */
-  name?: string;
-  /** How the proxy introduces itself to the backend. @default { name: 'mcp-proxy', version: '0.0.0' } */
-  clientInfo?: Implementation;
-  /** Replace (or turn off with `null`) any of the forwarding handlers. */
-  handlers?: Partial<ForwardingHandlers>;
-  /**
-   * The client capabilities announced to the backend. `mirror` announces those of the client
-   * connected to the proxy at the time of connecting (sampling, elicitation, roots), and none
-   * without one.
-   * @default 'mirror'
-   */
-  capabilities?: ClientCapabilities | 'mirror';
-  /** How long a backend request may take; progress from the backend restarts the clock. @default 60000 */
-  requestTimeoutMs?: number;
-  /**
-   * Names of HTTP headers of the client's request to pass to an HTTP backend when connecting
-   * (none by default: credentials are never forwarded unasked).
-   */
-  forwardHeaders?: string[];
-  /** Close the connection as soon as no operation uses it (a client per request). @default false */
-  closeWhenIdle?: boolean;
-  /** Options of the connector made from a target (ignored when given a connector). */
-  connector?: ConnectorOptions;
-  /** Where the client reports what it cannot forward. @default noopLogger */
-  logger?: Logger;
-}
+export type { ProxyClientOptions } from './proxyClientOptions';
 
 /** A function receiving {@link BackendEvent}s. */
 export type BackendEventListener = (event: BackendEvent, client: ProxyClient) => void;
@@ -79,9 +52,13 @@ function isConnector(value: unknown): value is BackendConnector {
  * (roots, sampling, elicitation, log messages, progress) to the client connected to the
  * proxy, in the context of the client request each backend request serves.
  *
- * It connects on first use and reconnects after a failure. Each operation records the client
- * request it serves, so forwarding reaches the right client even when the backend connection
- * outlives the request that opened it.
+ * It connects on first use. A failure on the way to the backend (an HTTP error such as a 404
+ * for a session the backend lost, a dead stdio child) drops the connection, so the next
+ * operation reconnects instead of failing forever. Each operation records the client request
+ * it serves, so forwarding reaches the right client even when the backend connection outlives
+ * the request that opened it; what the backend sends between client requests goes to the
+ * client session the client is bound to (see `StatefulProxyClient`), or is refused (requests)
+ * or dropped (notifications) with a reason.
  *
  * @example
  * ```ts
@@ -213,13 +190,13 @@ export class ProxyClient extends BackendOperations {
         this.#announced = undefined;
       };
       await sdk.connect(transport, { timeout: this.requestTimeoutMs });
+      deliverResponsesInOrder(transport);
     } catch (error) {
       await transport?.close().catch(() => {});
       if (error instanceof ProxyError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
       throw new ProxyError(
         ProxyErrorCode.BackendUnavailable,
-        `Cannot connect to backend ${this.name} (${this.connector.describe()}): ${message}`,
+        `Cannot connect to backend ${this.name} (${this.connector.describe()}): ${failureMessage(error)}`,
         { cause: error },
       );
     }

@@ -1,4 +1,5 @@
 import { type FrontSession, requireContext } from '@org/core';
+import { ProxyError, ProxyErrorCode } from '@org/transports';
 import { ProxyClient } from './proxyClient';
 
 /**
@@ -14,23 +15,26 @@ import { ProxyClient } from './proxyClient';
  * ```
  */
 export class StatefulProxyClient extends ProxyClient {
-  readonly #clients = new Map<FrontSession, ProxyClient>();
+  readonly #clients = new Map<FrontSession, { client: ProxyClient; release: () => void }>();
 
   /**
    * The backend client of the current client session, made on first use.
-   * @throws ProxyError `NO_CONTEXT` outside a client request
+   * @throws ProxyError `NO_CONTEXT` outside a client request, `CLOSED` when its session has ended
    */
   newStateful(): ProxyClient {
     const session = requireContext('StatefulProxyClient.newStateful').session;
     const existing = this.#clients.get(session);
-    if (existing) return existing;
+    if (existing) return existing.client;
+    if (session.closed) {
+      throw new ProxyError(ProxyErrorCode.Closed, `Client session has ended: ${session.id}`);
+    }
     const client = this.new({ closeWhenIdle: false });
     client.bindSession(session);
-    this.#clients.set(session, client);
-    session.onClose(async () => {
-      this.#clients.delete(session);
+    const release = session.onClose(async () => {
+      if (this.#clients.get(session)?.client === client) this.#clients.delete(session);
       await client.close();
     });
+    this.#clients.set(session, { client, release });
     return client;
   }
 
@@ -39,11 +43,12 @@ export class StatefulProxyClient extends ProxyClient {
     return this.#clients.size;
   }
 
-  /** Closes every backend client. */
+  /** Closes every backend client; a client session that makes another request gets a new one. */
   async clear(): Promise<void> {
-    const clients = [...this.#clients.values()];
+    const entries = [...this.#clients.values()];
     this.#clients.clear();
-    await Promise.allSettled(clients.map((client) => client.close()));
+    for (const entry of entries) entry.release();
+    await Promise.allSettled(entries.map((entry) => entry.client.close()));
   }
 
   /** Closes every backend client, then the connector. */

@@ -1,3 +1,4 @@
+import { StatefulProxyClient } from '@org/proxy-client';
 import { serveHttp } from '@org/transports';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend } from './fixtures/backendServer';
@@ -5,7 +6,6 @@ import { within } from './fixtures/deferred';
 import { connectFront } from './fixtures/front';
 import { firstText, type Harness, harness, relayCall } from './fixtures/harness';
 import { createRelay } from './fixtures/relayServer';
-import { StatefulProxyClient } from '@org/proxy-client';
 
 let h: Harness | undefined;
 const cleanup: Array<() => Promise<void>> = [];
@@ -36,12 +36,18 @@ describe('cancellation', () => {
   it('works through a stateful client over streamable HTTP on both sides', async () => {
     const { server: backend, probe } = createBackend();
     const backendHttp = await serveHttp(backend, { port: 0 });
-    cleanup.push(() => backend.close(), () => backendHttp.close());
+    cleanup.push(
+      () => backend.close(),
+      () => backendHttp.close(),
+    );
     const stateful = new StatefulProxyClient(backendHttp.url, { name: 'http-backend' });
     cleanup.push(() => stateful.dispose());
     const relay = createRelay(() => stateful.newStateful());
     const relayHttp = await serveHttp(relay, { port: 0 });
-    cleanup.push(() => relay.close(), () => relayHttp.close());
+    cleanup.push(
+      () => relay.close(),
+      () => relayHttp.close(),
+    );
     const front = await connectFront(relayHttp.url);
     cleanup.push(() => front.close());
 

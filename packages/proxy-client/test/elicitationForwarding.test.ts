@@ -1,6 +1,13 @@
 import type { ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { failureText, firstText, type Harness, harness, relayCall, structured } from './fixtures/harness';
+import {
+  failureText,
+  firstText,
+  type Harness,
+  harness,
+  relayCall,
+  structured,
+} from './fixtures/harness';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -95,7 +95,8 @@ describe('server-everything as a stdio backend', () => {
       elicitation: () => ({ action: 'accept', content: { name: 'Alice', check: true } }),
     });
     const names = await toolNames(front);
-    const tool = names.find((n) => n === 'trigger-elicitation-request') ?? toolLike(names, 'elicitation');
+    const tool =
+      names.find((n) => n === 'trigger-elicitation-request') ?? toolLike(names, 'elicitation');
     const result = await relayCall(front, tool);
     const got = front.elicited[0]!;
     expect(got.mode ?? 'form').toBe('form');
@@ -124,7 +125,9 @@ describe('server-everything as a stdio backend', () => {
   });
 
   it('forwards roots/list and returns the front’s roots', async () => {
-    const { front } = await everything({ roots: [{ uri: 'file:///workspace/project', name: 'proj' }] });
+    const { front } = await everything({
+      roots: [{ uri: 'file:///workspace/project', name: 'proj' }],
+    });
     const tool = toolLike(await toolNames(front), 'roots');
     const result = await relayCall(front, tool);
     expect(allText(result)).toContain('file:///workspace/project');
@@ -135,9 +138,14 @@ describe('server-everything as a stdio backend', () => {
     const { front } = await everything();
     const tool = toolLike(await toolNames(front), 'long-running');
     const seen: Progress[] = [];
-    const result = await relayCall(front, tool, { duration: 0.3, steps: 3 }, {
-      onprogress: (p) => seen.push(p),
-    });
+    const result = await relayCall(
+      front,
+      tool,
+      { duration: 0.3, steps: 3 },
+      {
+        onprogress: (p) => seen.push(p),
+      },
+    );
     expect(result.isError).toBeFalsy();
     expect(seen.map((p) => [p.progress, p.total])).toEqual([
       [1, 3],
@@ -169,7 +177,10 @@ describe('a stateful client over a stdio backend', () => {
     expect(isPidAlive(pid)).toBe(true);
     expect(await pidOf(front)).toBe(pid);
     await front.close();
-    await waitFor(() => !isPidAlive(pid), { timeoutMs: 8000, what: `backend child ${pid} to exit` });
+    await waitFor(() => !isPidAlive(pid), {
+      timeoutMs: 8000,
+      what: `backend child ${pid} to exit`,
+    });
     expect(stateful.size).toBe(0);
   });
 
@@ -182,13 +193,18 @@ describe('a stateful client over a stdio backend', () => {
     // Kill the child while a call is running on it.
     let killed = false;
     const failure = await failureText(
-      relayCall(front, tool, { duration: 20, steps: 200 }, {
-        onprogress: () => {
-          if (killed) return;
-          killed = true;
-          process.kill(pid, 'SIGKILL');
+      relayCall(
+        front,
+        tool,
+        { duration: 20, steps: 200 },
+        {
+          onprogress: () => {
+            if (killed) return;
+            killed = true;
+            process.kill(pid, 'SIGKILL');
+          },
         },
-      }),
+      ),
     );
     expect(killed).toBe(true);
     expect(failure).toContain('everything');

@@ -1,4 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type Context, currentContext } from '@org/core';
 import {
   defaultForwardingHandlers,
   defaultProxyElicitationHandler,
@@ -81,6 +82,27 @@ describe('default handlers', () => {
     expect(firstText(await relayCall(h.front, 'greet'))).toMatch(/^Hello/);
   });
 
+  it('log and progress forwarding can be turned off', async () => {
+    h = await harness({}, { handlers: { log: null, progress: null } });
+    const progress: unknown[] = [];
+    await relayCall(h.front, 'log', { entries: [{ level: 'error', data: 'kept back' }] });
+    await relayCall(h.front, 'progress', { steps: 2 }, { onprogress: (p) => progress.push(p) });
+    // Forwarded notifications reach the front before the result does, so none is on its way.
+    expect(h.front.logs).toEqual([]);
+    expect(progress).toEqual([]);
+  });
+
+  it('refuses URL-mode elicitation for a front without it, even when announced to the backend', async () => {
+    h = await harness({ capabilities: { elicitation: { form: {} } } }, { capabilities: FULL_FRONT });
+    const text = await failureText(
+      relayCall(h.front, 'elicit', {
+        request: { mode: 'url', message: 'm', url: 'https://example.com/', elicitationId: 'e' },
+      }),
+    );
+    expect(text).toContain('Cannot forward URL-mode elicitation: the client does not support it');
+    expect(h.front.elicited).toEqual([]);
+  });
+
   it('a replaced log handler receives every message with the forwarding target', async () => {
     const received: string[] = [];
     h = await harness(
@@ -97,6 +119,59 @@ describe('default handlers', () => {
     await relayCall(h.front, 'roots');
     expect(received).toEqual(['backend:info:one']);
     expect(h.front.logs).toEqual([]);
+  });
+});
+
+describe('the context forwarding handlers run in', () => {
+  it('is the front request each backend request serves, for every component kind', async () => {
+    const seen: Array<{ method: string; id: unknown; ambient: boolean; relaySession: boolean }> =
+      [];
+    h = await harness(
+      {},
+      {
+        handlers: {
+          roots: async (params, target) => {
+            const ambient = currentContext();
+            seen.push({
+              method: target.front!.method,
+              id: target.front!.requestId,
+              ambient: ambient === target.front,
+              relaySession: h!.relay.sessions.includes(ambient!.session),
+            });
+            return defaultProxyRootsHandler(params, target);
+          },
+        },
+      },
+    );
+    await relayCall(h.front, 'roots');
+    await relayCall(h.front, 'roots');
+    await h.front.client.readResource({ uri: 'relay://roots' });
+    expect(seen.map((s) => s.method)).toEqual(['tools/call', 'tools/call', 'resources/read']);
+    expect(new Set(seen.map((s) => s.id)).size).toBe(3);
+    // Not the backend's own context (an in-process backend runs in this process too).
+    expect(seen.every((s) => s.ambient && s.relaySession)).toBe(true);
+  });
+
+  it('forwardingTarget() names the running front request, and none between requests', async () => {
+    let client: ProxyClient | undefined;
+    let during: Context | undefined;
+    h = await harness(
+      {},
+      {
+        handlers: {
+          roots: async (params, target) => {
+            during = client?.forwardingTarget().front;
+            return defaultProxyRootsHandler(params, target);
+          },
+        },
+      },
+    );
+    client = h.client;
+    expect(client.forwardingTarget()).toMatchObject({ front: undefined, backend: 'backend' });
+    await relayCall(h.front, 'roots');
+    expect(during?.method).toBe('tools/call');
+    expect(during?.active).toBe(false);
+    expect(client.forwardingTarget().front).toBeUndefined();
   });
 });
 
@@ -145,7 +220,11 @@ describe('without a front request', () => {
 
   it.each([
     ['sample', SAMPLE, 'sampling/createMessage'],
-    ['elicit', { request: { message: 'm', requestedSchema: { type: 'object', properties: {} } } }, 'elicitation/create'],
+    [
+      'elicit',
+      { request: { message: 'm', requestedSchema: { type: 'object', properties: {} } } },
+      'elicitation/create',
+    ],
     ['roots', {}, 'roots/list'],
   ])('answers the backend’s %s with a JSON-RPC error saying why', async (tool, args, method) => {
     const { client } = await bareClient();

@@ -19,7 +19,10 @@ afterEach(async () => {
 async function frontsOverHttp(factory: RelayFactory): Promise<Front[]> {
   const relay = createRelay(factory);
   const http = await serveHttp(relay, { port: 0 });
-  cleanup.push(() => relay.close(), () => http.close());
+  cleanup.push(
+    () => relay.close(),
+    () => http.close(),
+  );
   const fronts = await Promise.all(
     Array.from({ length: FRONTS }, (_unused, i) =>
       connectFront(http.url, {
@@ -27,9 +30,15 @@ async function frontsOverHttp(factory: RelayFactory): Promise<Front[]> {
         sampling: (params) => ({
           role: 'assistant',
           model: `model-of-front-${i}`,
-          content: { type: 'text', text: `front-${i} saw ${JSON.stringify(params.messages[0]?.content)}` },
+          content: {
+            type: 'text',
+            text: `front-${i} saw ${JSON.stringify(params.messages[0]?.content)}`,
+          },
         }),
-        elicitation: (params) => ({ action: 'accept', content: { who: `front-${i} saw ${params.message}` } }),
+        elicitation: (params) => ({
+          action: 'accept',
+          content: { who: `front-${i} saw ${params.message}` },
+        }),
       }),
     ),
   );
@@ -58,7 +67,8 @@ async function askEverywhere(fronts: Front[], parallel: number): Promise<void> {
     for (const params of front.sampled) {
       expect(JSON.stringify(params.messages[0]?.content)).toContain(`"${front.name}/`);
     }
-    for (const params of front.elicited) expect(params.message.startsWith(`${front.name}/`)).toBe(true);
+    for (const params of front.elicited)
+      expect(params.message.startsWith(`${front.name}/`)).toBe(true);
   }
 }
 
@@ -73,7 +83,10 @@ describe('isolation of concurrent front sessions over streamable HTTP', () => {
   it(`a stateful client: ${FRONTS} fronts × ${CALLS} sampling + ${CALLS} elicitation, none misrouted`, async () => {
     const { server: backend } = createBackend();
     const stateful = new StatefulProxyClient({ server: backend, name: 'backend' });
-    cleanup.push(() => backend.close(), () => stateful.dispose());
+    cleanup.push(
+      () => backend.close(),
+      () => stateful.dispose(),
+    );
     const fronts = await frontsOverHttp(() => stateful.newStateful());
     await askEverywhere(fronts, 1);
     expect(stateful.size).toBe(FRONTS);
@@ -82,17 +95,37 @@ describe('isolation of concurrent front sessions over streamable HTTP', () => {
   it('a stateful client with an HTTP backend and concurrent calls within each front', async () => {
     const { server: backend } = createBackend();
     const backendHttp = await serveHttp(backend, { port: 0 });
-    cleanup.push(() => backend.close(), () => backendHttp.close());
+    cleanup.push(
+      () => backend.close(),
+      () => backendHttp.close(),
+    );
     const stateful = new StatefulProxyClient({ url: backendHttp.url, name: 'backend' });
     cleanup.push(() => stateful.dispose());
     const fronts = await frontsOverHttp(() => stateful.newStateful());
     await askEverywhere(fronts, 4);
   });
 
+  it('one shared connection used by the fronts in turn: each request reaches its own front', async () => {
+    const { server: backend, probe } = createBackend();
+    const shared = new ProxyClient({ server: backend, name: 'backend' });
+    cleanup.push(() => backend.close(), () => shared.dispose());
+    const fronts = await frontsOverHttp(() => shared);
+    for (let round = 0; round < 4; round++) {
+      for (const front of fronts) {
+        expectOwnAnswers(front, await relayCall(front, 'ask', { tag: `${front.name}/${round}` }));
+      }
+    }
+    // A single backend session, opened in the first front's request, served them all.
+    expect(probe.openSessions()).toBe(1);
+  });
+
   it('a fresh client per request (new() with closeWhenIdle)', async () => {
     const { server: backend, probe } = createBackend();
     const base = new ProxyClient({ server: backend, name: 'backend' });
-    cleanup.push(() => backend.close(), () => base.dispose());
+    cleanup.push(
+      () => backend.close(),
+      () => base.dispose(),
+    );
     const fronts = await frontsOverHttp(() => base.new({ closeWhenIdle: true }));
     await askEverywhere(fronts, 5);
     expect(probe.openSessions()).toBe(0);

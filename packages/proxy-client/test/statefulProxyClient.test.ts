@@ -1,7 +1,7 @@
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ProxyClient, StatefulProxyClient } from '@org/proxy-client';
-import { type HttpServerHandle, ProxyErrorCode, serveHttp } from '@org/transports';
 import { waitFor } from '@org/test-utils';
+import { ProxyErrorCode, serveHttp } from '@org/transports';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackend } from './fixtures/backendServer';
 import { within } from './fixtures/deferred';
@@ -18,15 +18,25 @@ afterEach(async () => {
 async function statefulOverHttp(options: { fetch?: typeof fetch } = {}) {
   const backend = createBackend();
   const backendHttp = await serveHttp(backend.server, { port: 0 });
-  cleanup.push(() => backend.server.close(), () => backendHttp.close());
+  cleanup.push(
+    () => backend.server.close(),
+    () => backendHttp.close(),
+  );
   const stateful = new StatefulProxyClient(
-    { url: backendHttp.url, name: 'http-backend', ...(options.fetch ? { fetch: options.fetch } : {}) },
+    {
+      url: backendHttp.url,
+      name: 'http-backend',
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
     { requestTimeoutMs: 5000 },
   );
   cleanup.push(() => stateful.dispose());
   const relay = createRelay(() => stateful.newStateful());
   const relayHttp = await serveHttp(relay, { port: 0 });
-  cleanup.push(() => relay.close(), () => relayHttp.close());
+  cleanup.push(
+    () => relay.close(),
+    () => relayHttp.close(),
+  );
   const front = async (name = 'front'): Promise<Front> => {
     const connected = await connectFront(relayHttp.url, {
       name,
@@ -55,6 +65,24 @@ describe('StatefulProxyClient over streamable HTTP', () => {
     expect(f.elicited).toHaveLength(3);
   });
 
+  it('forwards in the right request for tool calls, resource reads, template reads and prompt renders alike', async () => {
+    const { front } = await statefulOverHttp();
+    const f = await front('kinds');
+    const steps: Array<[string, () => Promise<unknown>]> = [
+      ['tool', () => relayCall(f, 'greet')],
+      ['resource', () => f.client.readResource({ uri: 'relay://roots' })],
+      ['template', () => f.client.readResource({ uri: 'relay://sample/word' })],
+      ['prompt', () => f.client.getPrompt({ name: 'relay_prompt', arguments: { question: 'Q?' } })],
+    ];
+    // Twice round, so that every kind runs after another request used the backend session.
+    for (let round = 0; round < 2; round++) {
+      for (const [kind, step] of steps) await within(step(), 8000, `${kind} in round ${round}`);
+    }
+    expect(f.elicited).toHaveLength(4);
+    expect(f.sampled).toHaveLength(2);
+    expect(f.rootsAsked).toBe(2);
+  });
+
   it('keeps backend state per front session (#959), and fronts do not share it', async () => {
     const { front, backend } = await statefulOverHttp();
     const a = await front('a');
@@ -77,7 +105,9 @@ describe('StatefulProxyClient over streamable HTTP', () => {
     await relayCall(b, 'put', { value: 2 });
     expect(stateful.size).toBe(2);
     await endSession(a);
-    await waitFor(() => backend.probe.openSessions() === 1, { what: 'the backend session to close' });
+    await waitFor(() => backend.probe.openSessions() === 1, {
+      what: 'the backend session to close',
+    });
     expect(stateful.size).toBe(1);
     expect(firstText(await relayCall(b, 'get'))).toBe('value 2');
   });
@@ -90,7 +120,9 @@ describe('StatefulProxyClient over streamable HTTP', () => {
     await relayCall(b, 'put', { value: 2 });
     await stateful.clear();
     expect(stateful.size).toBe(0);
-    await waitFor(() => backend.probe.openSessions() === 0, { what: 'the backend sessions to close' });
+    await waitFor(() => backend.probe.openSessions() === 0, {
+      what: 'the backend sessions to close',
+    });
     expect(firstText(await relayCall(a, 'get'))).toBe('Value not found');
     expect(stateful.size).toBe(1);
   });
@@ -127,13 +159,33 @@ describe('StatefulProxyClient over streamable HTTP', () => {
     expect(failure).toContain('500');
     expect(firstText(await relayCall(f, 'greet'))).toBe('Hello, Alice!');
   });
+
+  it('recovers when connecting to the backend failed', async () => {
+    let refuse = true;
+    const flaky: typeof fetch = async (input, init) => {
+      if (refuse) {
+        refuse = false;
+        return new Response('starting up', { status: 503 });
+      }
+      return fetch(input, init);
+    };
+    const { front } = await statefulOverHttp({ fetch: flaky });
+    const f = await front();
+    const failure = await failureText(relayCall(f, 'get'));
+    expect(failure).toContain('Cannot connect to backend http-backend');
+    expect(failure).toContain('503');
+    expect(firstText(await relayCall(f, 'get'))).toBe('Value not found');
+  });
 });
 
 describe('StatefulProxyClient basics', () => {
   it('newStateful() outside a front request fails clearly', () => {
     const { server } = createBackend();
     const stateful = new StatefulProxyClient({ server, name: 'b' });
-    cleanup.push(() => stateful.dispose(), () => server.close());
+    cleanup.push(
+      () => stateful.dispose(),
+      () => server.close(),
+    );
     expect(() => stateful.newStateful()).toThrowError(
       expect.objectContaining({ code: ProxyErrorCode.NoContext }),
     );
@@ -142,7 +194,10 @@ describe('StatefulProxyClient basics', () => {
   it('gives each front session its own client, the same one for every request of it', async () => {
     const { server } = createBackend();
     const stateful = new StatefulProxyClient({ server, name: 'b' });
-    cleanup.push(() => stateful.dispose(), () => server.close());
+    cleanup.push(
+      () => stateful.dispose(),
+      () => server.close(),
+    );
     const seen: ProxyClient[] = [];
     const relay = createRelay(() => {
       const client = stateful.newStateful();
@@ -152,7 +207,10 @@ describe('StatefulProxyClient basics', () => {
     cleanup.push(() => relay.close());
     const a = await connectFront(relay, { name: 'a' });
     const b = await connectFront(relay, { name: 'b' });
-    cleanup.push(() => a.close(), () => b.close());
+    cleanup.push(
+      () => a.close(),
+      () => b.close(),
+    );
     await relayCall(a, 'get');
     await relayCall(a, 'get');
     await relayCall(b, 'get');
@@ -162,6 +220,40 @@ describe('StatefulProxyClient basics', () => {
     expect(seen[0]!.session).toBe(relay.sessions.find((s) => s.clientInfo?.name === 'a'));
     expect(stateful.size).toBe(2);
   });
-});
 
-export type { HttpServerHandle };
+  it('forwards a backend request made between front requests to the session it belongs to', async () => {
+    const { server } = createBackend();
+    const stateful = new StatefulProxyClient({ server, name: 'b' });
+    cleanup.push(
+      () => stateful.dispose(),
+      () => server.close(),
+    );
+    const relay = createRelay(() => stateful.newStateful());
+    cleanup.push(() => relay.close());
+    const front = await connectFront(relay, { roots: [{ uri: 'file:///bound', name: 'bound' }] });
+    cleanup.push(() => front.close());
+    await relayCall(front, 'get');
+    // The backend asks for roots on its own, as servers do after initialize or list_changed.
+    const { roots } = await server.sessions[0]!.server.listRoots();
+    expect(roots).toEqual([{ uri: 'file:///bound', name: 'bound' }]);
+    expect(front.rootsAsked).toBe(1);
+  });
+
+  it('a client bound to no session answers such a request with an error saying why', async () => {
+    const { server } = createBackend();
+    const shared = new ProxyClient({ server, name: 'shared-backend' });
+    cleanup.push(
+      () => shared.dispose(),
+      () => server.close(),
+    );
+    const relay = createRelay(() => shared);
+    cleanup.push(() => relay.close());
+    const front = await connectFront(relay);
+    cleanup.push(() => front.close());
+    await relayCall(front, 'get');
+    await expect(server.sessions[0]!.server.listRoots()).rejects.toThrow(
+      /Cannot forward roots\/list from backend shared-backend: no client request is active/,
+    );
+    expect(front.rootsAsked).toBe(0);
+  });
+});

@@ -8,11 +8,12 @@ import {
   TOOL_NAME_PATTERN,
 } from '@org/proxy';
 import { childPids, waitFor } from '@org/test-utils';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend, USERS } from './fixtures/demoBackend';
 import { everythingTarget } from './fixtures/everything';
-import { type Front, frontInMemory } from './fixtures/fronts';
+import { type Front, frontInMemory, Inbox } from './fixtures/fronts';
 import { recordingLogger } from './fixtures/recordingLogger';
 
 const LONG_TOOL = `${'very_long_tool_name_'.repeat(4)}end`;
@@ -23,6 +24,30 @@ function oddBackend(): ProviderServer {
     defineTool({ name: LONG_TOOL, handler: () => 'long' }),
     defineTool({ name: `${LONG_TOOL}_twin`, handler: () => 'twin' }),
     defineTool({ name: 'dotted.name', handler: () => 'dotted' }),
+  );
+  return server;
+}
+
+function askingBackend(): ProviderServer {
+  const server = demoBackend('asking');
+  server.add(
+    defineTool({
+      name: 'log42',
+      handler: async (_args, context) => {
+        await context?.log('info', { msg: 'test 42' });
+        return 'logged';
+      },
+    }),
+    defineTool({
+      name: 'ask',
+      handler: async (_args, context) => {
+        const answer = await context!.elicit({
+          message: 'A number?',
+          requestedSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+        });
+        return answer.action === 'accept' ? `got ${answer.content?.n}` : answer.action;
+      },
+    }),
   );
   return server;
 }
@@ -207,5 +232,27 @@ describe('a proxy of several servers', () => {
     await proxy?.close();
     proxy = undefined;
     await waitFor(() => childPids().length === 0, { what: 'the stdio backend to exit' });
+  });
+});
+
+describe('forwarding through a proxy of several servers', () => {
+  it('brings a backend log message to the front once, and a front elicitation answer to the backend', async () => {
+    const config = {
+      mcpServers: { asking: { url: await httpBackend(askingBackend()) }, one: { url: await httpBackend(one) } },
+    };
+    proxy = createProxy(config);
+    const front = await frontInMemory(proxy, { capabilities: { elicitation: {} } });
+    fronts.push(front);
+    front.client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      expect(request.params.message).toBe('A number?');
+      return { action: 'accept', content: { n: 42 } };
+    });
+    const inbox = new Inbox(front.client, ['notifications/message']);
+    await front.client.callTool({ name: 'asking_log42', arguments: {} });
+    await inbox.waitFor('notifications/message');
+    await front.client.ping();
+    expect(inbox.received.map((n) => n.params?.data)).toEqual([{ msg: 'test 42' }]);
+    const asked = await front.client.callTool({ name: 'asking_ask', arguments: {} });
+    expect(asked.content).toEqual([{ type: 'text', text: 'got 42' }]);
   });
 });

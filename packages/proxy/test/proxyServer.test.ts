@@ -7,6 +7,7 @@ import {
   defineResourceTemplate,
   defineTool,
   ProviderServer,
+  ProxyClient,
   ProxyServer,
   serveHttp,
 } from '@org/proxy';
@@ -16,6 +17,7 @@ import { z } from 'zod';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend } from './fixtures/demoBackend';
 import { type Front, frontInMemory } from './fixtures/fronts';
+import { recordingLogger } from './fixtures/recordingLogger';
 
 let proxy: ProxyServer | undefined;
 const fronts: Front[] = [];
@@ -200,6 +202,61 @@ describe('createProxy', () => {
     expect(backend.opened).toBe(0);
     expect(childPids()).toEqual(before);
     await Promise.all(made.map((p) => p.close()));
+  });
+});
+
+describe('composition', () => {
+  it('a proxy mounted under a namespace serves the backend, and the link is live', async () => {
+    const backendServer = demoBackend();
+    const backend = new CountingBackend(backendServer);
+    const inner = createProxy(backend);
+    cleanups.push(() => inner.close());
+    const parent = new ProviderServer({ name: 'parent' });
+    parent.mount(inner, { namespace: 'proxy' });
+    const front = await frontInMemory(parent);
+    cleanups.push(() => front.close());
+    const result = await front.client.callTool({ name: 'proxy_add', arguments: { a: 2, b: 5 } });
+    expect(result.structuredContent).toEqual({ sum: 7 });
+    const wave = await front.client.readResource({ uri: 'resource://proxy/wave' });
+    expect(wave.contents[0]).toMatchObject({ uri: 'resource://proxy/wave', text: '👋' });
+    backendServer.add(defineTool({ name: 'dynamic_data', handler: () => 'dynamic' }));
+    expect((await front.client.listTools()).tools.map((t) => t.name)).toContain('proxy_dynamic_data');
+    const dynamic = await front.client.callTool({ name: 'proxy_dynamic_data', arguments: {} });
+    expect(dynamic.content).toEqual([{ type: 'text', text: 'dynamic' }]);
+    expect(backend.requests.filter((r) => r.method === 'tools/call').map((r) => r.params?.name)).toEqual([
+      'add',
+      'dynamic_data',
+    ]);
+  });
+
+  it('a parent that warns keeps serving its own components beside an unreachable proxy', async () => {
+    const logger = recordingLogger();
+    const dead = createProxy(`http://127.0.0.1:${await closedPort()}/mcp`);
+    cleanups.push(() => dead.close());
+    const parent = new ProviderServer({ name: 'parent', onProviderError: 'warn', logger });
+    parent.add(defineTool({ name: 'local', handler: () => 'still here' }));
+    parent.mount(dead, { namespace: 'dead' });
+    const front = await frontInMemory(parent);
+    cleanups.push(() => front.close());
+    expect((await front.client.listTools()).tools.map((t) => t.name)).toEqual(['local']);
+    expect((await front.client.callTool({ name: 'local', arguments: {} })).content).toEqual([
+      { type: 'text', text: 'still here' },
+    ]);
+    expect(logger.at('warn').some((message) => message.includes('Cannot connect to backend'))).toBe(true);
+  });
+
+  it('createProxy takes a ProxyClient as it is, and a URL verbatim', async () => {
+    const backend = new CountingBackend(demoBackend());
+    const client = new ProxyClient(backend, { name: 'mine' });
+    const viaClient = await frontOf(createProxy(client, { strategy: 'shared' }));
+    await viaClient.client.callTool({ name: 'greet', arguments: { name: 'c' } });
+    expect(client.connected).toBe(true);
+    expect(backend.opened).toBe(1);
+    const byUrl = createProxy('http://example.com/mcp/');
+    cleanups.push(() => byUrl.close());
+    const made = await byUrl.clientFactory();
+    expect(made.connector.describe()).toContain('http://example.com/mcp/');
+    expect(made.connected).toBe(false);
   });
 });
 

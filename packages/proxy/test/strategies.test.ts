@@ -5,6 +5,8 @@ import {
   type SessionStrategy,
   serveHttp,
 } from '@org/proxy';
+import path from 'node:path';
+import { isPidAlive, waitFor } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend } from './fixtures/demoBackend';
@@ -98,5 +100,34 @@ describe.each<Way>(['in-memory', 'http'])('session strategies over %s', (way) =>
     fronts.splice(fronts.indexOf(a), 1);
     expect(await text(b, 'get')).toEqual({ text: 'from a', isError: false });
     expect(backend.closed).toBe(0);
+  });
+});
+
+describe('front sessions and backend sessions', () => {
+  it('a stateless HTTP front gets a new front session, so a new backend session, per request', async () => {
+    const backend = new CountingBackend(demoBackend());
+    proxy = createProxy(backend);
+    http = await serveHttp(proxy, { port: 0, stateless: true });
+    const front = await frontHttp(http.url);
+    fronts.push(front);
+    await text(front, 'put', { value: 'A' });
+    expect(await text(front, 'get')).toEqual({ text: 'Value not found', isError: true });
+    await backend.waitForClosed(backend.opened);
+  });
+
+  it('the stdio child of a front session exits when that session ends', async () => {
+    const script = path.join(import.meta.dirname, 'fixtures', 'pidServer.mjs');
+    proxy = createProxy({ command: process.execPath, args: [script], stderr: 'ignore' });
+    const [a, b] = await Promise.all([frontInMemory(proxy, {}, 'a'), frontInMemory(proxy, {}, 'b')]);
+    fronts.push(a!, b!);
+    const pidOf = async (front: Front) => Number((await text(front, 'pid')).text);
+    const [pidA, pidB] = [await pidOf(a!), await pidOf(b!)];
+    expect(pidA).not.toBe(pidB);
+    expect(await pidOf(a!)).toBe(pidA);
+    await a!.close();
+    fronts.splice(fronts.indexOf(a!), 1);
+    await waitFor(() => !isPidAlive(pidA), { what: 'the child of the closed session to exit' });
+    expect(isPidAlive(pidB)).toBe(true);
+    expect(await pidOf(b!)).toBe(pidB);
   });
 });

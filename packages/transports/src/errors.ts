@@ -69,7 +69,10 @@ export class ProxyError extends Error {
 }
 
 /** Turns anything thrown into a {@link ProxyError}, keeping one that already is. */
-export function toProxyError(error: unknown, code: ProxyErrorCode = ProxyErrorCode.Internal): ProxyError {
+export function toProxyError(
+  error: unknown,
+  code: ProxyErrorCode = ProxyErrorCode.Internal,
+): ProxyError {
   if (error instanceof ProxyError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new ProxyError(code, message, { cause: error });

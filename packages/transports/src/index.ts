@@ -4,20 +4,6 @@
  * SSE and in-memory; the `mcpServers` config. Everything exported here is public API.
  */
 
-export {
-  buildChildEnvironment,
-  ChildProcessTransport,
-  createClientTransport,
-  createConnector,
-  DEFAULT_INHERITED_ENV,
-  inferTransportKind,
-  isConnectableServer,
-  isHttpTarget,
-  isInProcessTarget,
-  isStdioTarget,
-  redactUrl,
-  resolveTarget,
-} from './client/index';
 export type {
   BackendConnector,
   BackendTarget,
@@ -35,7 +21,20 @@ export type {
   StderrMode,
   StdioTarget,
 } from './client/index';
-export { loadMcpConfig, mcpConfigSchema, mcpConfigServers, parseMcpConfig } from './config/index';
+export {
+  buildChildEnvironment,
+  ChildProcessTransport,
+  createClientTransport,
+  createConnector,
+  DEFAULT_INHERITED_ENV,
+  inferTransportKind,
+  isConnectableServer,
+  isHttpTarget,
+  isInProcessTarget,
+  isStdioTarget,
+  redactUrl,
+  resolveTarget,
+} from './client/index';
 export type {
   DisabledServerConfig,
   McpConfig,
@@ -48,10 +47,11 @@ export type {
   StdioServerConfig,
   ToolOverrideConfig,
 } from './config/index';
-export { ProxyError, ProxyErrorCode, toProxyError } from './errors';
+export { loadMcpConfig, mcpConfigSchema, mcpConfigServers, parseMcpConfig } from './config/index';
 export type { ProxyErrorOptions } from './errors';
-export { createConsoleLogger, noopLogger } from './logger';
+export { ProxyError, ProxyErrorCode, toProxyError } from './errors';
 export type { Logger, LogLevelName } from './logger';
+export { createConsoleLogger, noopLogger } from './logger';
 export { serveHttp, serveInMemory, serveStdio } from './server/index';
 export type {
   HttpServeOptions,

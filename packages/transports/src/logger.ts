@@ -16,7 +16,12 @@ export interface Logger {
 const noop = (): void => {};
 
 /** A logger that drops everything: the default wherever a logger is optional. */
-export const noopLogger: Logger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
+export const noopLogger: Logger = Object.freeze({
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: noop,
+});
 
 /** The levels of {@link createConsoleLogger}, lowest first. */
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -28,10 +33,14 @@ const ORDER: Record<LogLevelName, number> = { debug: 0, info: 1, warn: 2, error:
  * keeping messages at or above `level`.
  */
 export function createConsoleLogger(level: LogLevelName = 'info', prefix = ''): Logger {
-  const write = (name: Exclude<LogLevelName, 'silent'>) => (message: string, ...meta: unknown[]) => {
-    if (ORDER[name] < ORDER[level]) return;
-    const extra = meta.length ? ` ${meta.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}` : '';
-    process.stderr.write(`${prefix}[${name}] ${message}${extra}\n`);
-  };
+  const write =
+    (name: Exclude<LogLevelName, 'silent'>) =>
+    (message: string, ...meta: unknown[]) => {
+      if (ORDER[name] < ORDER[level]) return;
+      const extra = meta.length
+        ? ` ${meta.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ')}`
+        : '';
+      process.stderr.write(`${prefix}[${name}] ${message}${extra}\n`);
+    };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -2,6 +2,6 @@
  * Test helpers shared by the workspace. Private: never published.
  */
 export { everythingServerScript, everythingStdioCommand } from './everything';
-export { childPids, isPidAlive, waitFor } from './processes';
 export type { WaitForOptions } from './processes';
+export { childPids, isPidAlive, waitFor } from './processes';
 export { declaredExports } from './surface';

@@ -8,7 +8,9 @@ export function isPidAlive(pid: number): boolean {
     return false;
   }
   try {
-    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    const state = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], {
+      encoding: 'utf8',
+    }).trim();
     return state !== '' && !state.startsWith('Z');
   } catch {
     return false;
@@ -21,7 +23,9 @@ export function isPidAlive(pid: number): boolean {
  */
 export function childPids(parent: number = process.pid): number[] {
   try {
-    const out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(parent)], { encoding: 'utf8' });
+    const out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(parent)], {
+      encoding: 'utf8',
+    });
     return out
       .split('\n')
       .map((line) => line.trim().split(/\s+/))
@@ -47,13 +51,19 @@ export interface WaitForOptions {
  * Polls a condition until it holds, for things that emit no event (a pid disappearing, a
  * port closing). Bounded in time: throws when `timeoutMs` passes.
  */
-export async function waitFor(condition: () => boolean | Promise<boolean>, options: WaitForOptions = {}): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  options: WaitForOptions = {},
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const intervalMs = options.intervalMs ?? 20;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -15,12 +15,14 @@ export interface Contender {
 export interface CompareOptions {
   /** Calls in flight at every moment. */
   concurrency: number;
-  /** Calls made by each contender before measuring. */
-  warmup: number;
+  /** Calls each contender makes before measuring (at least; see `warmupMs`). */
+  warmupCalls: number;
+  /** Milliseconds each contender warms up for (at least; see `warmupCalls`). */
+  warmupMs: number;
   /** Rounds; each contender runs once per round, in alternating order. */
   rounds: number;
-  /** Calls per contender and round. */
-  callsPerRound: number;
+  /** Milliseconds each contender makes calls for in each round. */
+  roundMs: number;
 }
 
 /** The measurements of one contender at one concurrency. */
@@ -47,14 +49,15 @@ export interface LoadStats {
 
 /**
  * Measures contenders against each other in the same run: a warm-up for each, then `rounds`
- * rounds in which each contender makes `callsPerRound` calls, the order alternating from round
+ * rounds in which each contender makes calls for `roundMs`, the order alternating from round
  * to round (A B, B A, ...) so that noise and drift hit every contender alike.
  */
 export async function compare(
   contenders: readonly Contender[],
   options: CompareOptions,
 ): Promise<LoadStats[]> {
-  const { concurrency, warmup, rounds, callsPerRound } = options;
+  const { concurrency, rounds, roundMs } = options;
+  const warmup = { minCalls: options.warmupCalls, minMs: options.warmupMs };
   for (const contender of contenders) await runLoad(contender.call, warmup, concurrency);
   const latencies = contenders.map((): number[] => []);
   const rates = contenders.map((): number[] => []);
@@ -63,7 +66,7 @@ export async function compare(
     const order = contenders.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     for (const i of order) {
-      const run = await runLoad(contenders[i]!.call, callsPerRound, concurrency);
+      const run = await runLoad(contenders[i]!.call, { minMs: roundMs }, concurrency);
       latencies[i]!.push(...run.latencies);
       rates[i]!.push((run.latencies.length * 1000) / run.elapsedMs);
       p50s[i]!.push(percentile(sortedCopy(run.latencies), 50));

@@ -9,22 +9,41 @@ export interface LoadRun {
   elapsedMs: number;
 }
 
+/** When a batch ends: after both so many calls were started and so much time has passed. */
+export interface LoadLimit {
+  /** Calls to start at least. @default 0 */
+  minCalls?: number;
+  /** Milliseconds to keep starting calls at least. @default 0 */
+  minMs?: number;
+  /** Calls to start at most, whatever the time. @default 10000000 */
+  maxCalls?: number;
+}
+
 /**
- * Makes `calls` calls with `concurrency` of them in flight at every moment: each of the
- * `concurrency` workers makes its next call as soon as its previous one is answered.
+ * Makes calls with `concurrency` of them in flight at every moment (each worker makes its next
+ * call as soon as its previous one is answered) until `limit` is reached; calls in flight then
+ * are awaited and counted.
  */
-export async function runLoad(call: Call, calls: number, concurrency: number): Promise<LoadRun> {
+export async function runLoad(call: Call, limit: LoadLimit, concurrency: number): Promise<LoadRun> {
+  const { minCalls = 0, minMs = 0, maxCalls = 10_000_000 } = limit;
   const latencies: number[] = [];
   let started = 0;
+  const t0 = performance.now();
+  const more = (): boolean =>
+    started < maxCalls && (started < minCalls || performance.now() - t0 < minMs);
   const worker = async (index: number): Promise<void> => {
-    while (started < calls) {
+    while (more()) {
       started += 1;
-      const t0 = performance.now();
+      const t1 = performance.now();
       await call(index);
-      latencies.push(performance.now() - t0);
+      latencies.push(performance.now() - t1);
     }
   };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, calls) }, (_, i) => worker(i)));
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
   return { latencies, elapsedMs: performance.now() - t0 };
+}
+
+/** Makes exactly `calls` calls, one at a time. */
+export function runCalls(call: Call, calls: number): Promise<LoadRun> {
+  return runLoad(call, { minCalls: calls, maxCalls: calls }, 1);
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 
 const FILES: Readonly<Record<string, string>> = {
   'welcome.md': '# Welcome\n\nThis file lives in a backend that runs as a stdio child process.\n',
-  'todo.txt': '- read the playground source\n- run `pnpm play --serve`\n- connect the MCP Inspector\n',
+  'todo.txt':
+    '- read the playground source\n- run `pnpm play -- --serve`\n- connect the MCP Inspector\n',
 };
 
 /**

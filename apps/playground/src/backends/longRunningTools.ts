@@ -49,9 +49,7 @@ export function waitForCancelTool(log: CancellationLog): Tool {
       const outcome = log.wait(ctx.signal, seconds * 1000);
       await ctx.reportProgress(0, undefined, 'started, waiting to be cancelled');
       await ctx.log('info', 'wait_for_cancel started', 'weather');
-      return (await outcome) === 'cancelled'
-        ? 'Cancelled'
-        : `Not cancelled within ${seconds} s`;
+      return (await outcome) === 'cancelled' ? 'Cancelled' : `Not cancelled within ${seconds} s`;
     },
   });
 }

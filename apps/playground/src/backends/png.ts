@@ -28,7 +28,11 @@ function chunk(type: string, data: Buffer): Buffer {
 export type Rgb = readonly [number, number, number];
 
 /** Encodes an RGB image, `pixel(x, y)` giving each pixel's colour, as a PNG file. */
-export function encodePng(width: number, height: number, pixel: (x: number, y: number) => Rgb): Buffer {
+export function encodePng(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => Rgb,
+): Buffer {
   const rows = Buffer.alloc(height * (1 + width * 3));
   for (let y = 0; y < height; y += 1) {
     const start = y * (1 + width * 3);

@@ -49,7 +49,12 @@ export interface WeatherBackend {
 /** Starts the weather backend over streamable HTTP on a free loopback port. */
 export async function startWeatherBackend(logger?: Logger): Promise<WeatherBackend> {
   const server = createWeatherServer(logger);
-  const http = await serveHttp(server, { host: '127.0.0.1', port: 0, sse: false, ...(logger ? { logger } : {}) });
+  const http = await serveHttp(server, {
+    host: '127.0.0.1',
+    port: 0,
+    sse: false,
+    ...(logger ? { logger } : {}),
+  });
   return {
     server,
     http,

@@ -28,7 +28,9 @@ export const cityTemplate: ResourceTemplate = defineResourceTemplate({
   description: 'The forecast of one city, as JSON',
   mimeType: 'application/json',
   params: z.object({ name: z.string() }),
-  complete: { name: (prefix) => CITIES.filter((city) => city.toLowerCase().startsWith(prefix.toLowerCase())) },
+  complete: {
+    name: (prefix) => CITIES.filter((city) => city.toLowerCase().startsWith(prefix.toLowerCase())),
+  },
   read: ({ name }) => {
     const forecast = forecastFor(name);
     if (!forecast) throw new ResourceError(`Unknown city: ${name}`);

@@ -33,13 +33,20 @@ export function answerSampling(params: CreateMessageRequest['params']): CreateMe
   const high = /"highC":(-?\d+)/.exec(prompt)?.[1];
   const text = `${city} looks ${condition} tomorrow${high ? `, up to ${high} °C` : ''}.`;
   sent(`answer from "${SCRIPTED_MODEL}": "${text}"`);
-  return { model: SCRIPTED_MODEL, role: 'assistant', stopReason: 'endTurn', content: { type: 'text', text } };
+  return {
+    model: SCRIPTED_MODEL,
+    role: 'assistant',
+    stopReason: 'endTurn',
+    content: { type: 'text', text },
+  };
 }
 
 /** Plays the user: accepts the form with {@link SCRIPTED_TRIP}. */
 export function answerElicitation(params: ElicitRequest['params']): ElicitResult {
   const fields = 'requestedSchema' in params ? Object.keys(params.requestedSchema.properties) : [];
-  received(`elicitation/create (${params.mode ?? 'form'} mode): "${params.message}" fields: ${fields.join(', ')}`);
+  received(
+    `elicitation/create (${params.mode ?? 'form'} mode): "${params.message}" fields: ${fields.join(', ')}`,
+  );
   sent(`the user accepts: ${JSON.stringify(SCRIPTED_TRIP)}`);
   return { action: 'accept', content: SCRIPTED_TRIP };
 }

@@ -13,13 +13,12 @@ export const backendErrorStep: Step = {
     ok('the ToolError thrown by the backend reached the client as an isError result');
 
     sent('tools/call weather_tornado {}');
-    const refused = await tour.client
-      .callTool({ name: 'weather_tornado', arguments: {} })
-      .then((result) => result, (error: unknown) => error);
+    const refused = await tour.client.callTool({ name: 'weather_tornado', arguments: {} }).then(
+      (result) => result,
+      (error: unknown) => error,
+    );
     const message =
-      refused instanceof McpError
-        ? `JSON-RPC error: ${refused.message}`
-        : JSON.stringify(refused);
+      refused instanceof McpError ? `JSON-RPC error: ${refused.message}` : JSON.stringify(refused);
     received(message);
     check(
       refused instanceof McpError || (refused as { isError?: boolean }).isError === true,

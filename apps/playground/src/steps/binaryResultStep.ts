@@ -15,6 +15,8 @@ export const binaryResultStep: Step = {
     check(bytes.subarray(0, 8).equals(PNG_SIGNATURE), 'The image is not a PNG');
     const width = bytes.readUInt32BE(16);
     const height = bytes.readUInt32BE(20);
-    ok(`a ${width}×${height} PNG of ${bytes.length} bytes arrived intact (signature and header checked)`);
+    ok(
+      `a ${width}×${height} PNG of ${bytes.length} bytes arrived intact (signature and header checked)`,
+    );
   },
 };

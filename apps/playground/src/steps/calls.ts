@@ -25,9 +25,7 @@ export function describeContent(block: ContentBlock): string {
 
 /** The text blocks of a result, joined. */
 export function textOf(result: CallToolResult): string {
-  return result.content
-    .flatMap((block) => (block.type === 'text' ? [block.text] : []))
-    .join('\n');
+  return result.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
 }
 
 /** Calls a tool through the proxy, printing the call and each content block of the result. */

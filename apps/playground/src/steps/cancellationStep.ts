@@ -13,10 +13,14 @@ function startWaiting(tour: Tour, signal: AbortSignal) {
   const call = tour.client.callTool(
     { name: 'weather_wait_for_cancel', arguments: { seconds: 20 } },
     undefined,
-    { signal, timeout: REQUEST_TIMEOUT_MS, onprogress: (progress) => {
-      received(`notifications/progress: ${progress.message ?? progress.progress}`);
-      onStarted();
-    } },
+    {
+      signal,
+      timeout: REQUEST_TIMEOUT_MS,
+      onprogress: (progress) => {
+        received(`notifications/progress: ${progress.message ?? progress.progress}`);
+        onStarted();
+      },
+    },
   ) as Promise<CallToolResult>;
   return { started, call };
 }

@@ -7,12 +7,16 @@ export const connectStep: Step = {
   async run({ client, demo }) {
     const info = client.getServerVersion();
     const capabilities = Object.keys(client.getServerCapabilities() ?? {});
-    received(`initialize: server "${info?.name}" ${info?.version}, capabilities: ${capabilities.join(', ')}`);
+    received(
+      `initialize: server "${info?.name}" ${info?.version}, capabilities: ${capabilities.join(', ')}`,
+    );
     check(info?.name === 'playground-proxy', `Unexpected server name: ${info?.name}`);
     for (const kind of ['tools', 'resources', 'prompts', 'logging']) {
       check(capabilities.includes(kind), `The proxy does not announce a capability: ${kind}`);
     }
-    note(`weather: in-process backend over streamable HTTP at ${demo.config.mcpServers.weather.url}`);
+    note(
+      `weather: in-process backend over streamable HTTP at ${demo.config.mcpServers.weather.url}`,
+    );
     note(`files:   stdio child process, node ${demo.config.mcpServers.files.args.join(' ')}`);
     note('Names get the backend as a namespace: weather_forecast, data://weather/stations, ...');
   },

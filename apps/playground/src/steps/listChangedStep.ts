@@ -20,6 +20,9 @@ export const listChangedStep: Step = {
     items(tools);
     check(tools.includes('weather_alerts'), 'weather_alerts is not listed after list_changed');
     const alerts = await callTool(tour, 'weather_alerts', { city: 'Porto' });
-    check(textOf(alerts).startsWith('Wind advisory for Porto'), `Unexpected alert: ${textOf(alerts)}`);
+    check(
+      textOf(alerts).startsWith('Wind advisory for Porto'),
+      `Unexpected alert: ${textOf(alerts)}`,
+    );
   },
 };

@@ -1,4 +1,4 @@
-import { brief, received, sent } from '../ui/print';
+import { brief, ok, received, sent } from '../ui/print';
 import { REQUEST_TIMEOUT_MS } from './calls';
 import { check, type Step } from './step';
 
@@ -16,5 +16,6 @@ export const promptsStep: Step = {
     const text = first?.content.type === 'text' ? first.content.text : '';
     received(`${result.messages.length} message(s), ${first?.role}: "${brief(text, 90)}"`);
     check(text.includes('warm coat'), `The prompt did not render the Oslo forecast: ${text}`);
+    ok("the backend rendered the prompt with the client's arguments");
   },
 };

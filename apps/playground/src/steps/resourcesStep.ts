@@ -1,5 +1,5 @@
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { brief, received, sent } from '../ui/print';
+import { brief, ok, received, sent } from '../ui/print';
 import { REQUEST_TIMEOUT_MS } from './calls';
 import { check, type Step, type Tour } from './step';
 
@@ -14,7 +14,8 @@ export async function readResource(tour: Tour, uri: string): Promise<ReadResourc
   return result;
 }
 
-function textOf(result: ReadResourceResult): string {
+/** The text of the first content item of a read, or `''`. */
+export function resourceText(result: ReadResourceResult): string {
   const item = result.contents[0];
   return item && 'text' in item ? item.text : '';
 }
@@ -24,14 +25,16 @@ export const resourcesStep: Step = {
   title: 'Resources: reading by namespaced URI',
   async run(tour) {
     const stations = await readResource(tour, 'data://weather/stations');
-    check(textOf(stations).includes('Lisbon'), 'data://weather/stations lists no Lisbon');
+    check(resourceText(stations).includes('Lisbon'), 'data://weather/stations lists no Lisbon');
     check(
       stations.contents[0]?.uri === 'data://weather/stations',
       `The contents do not carry the URI the client asked for: ${stations.contents[0]?.uri}`,
     );
     const welcome = await readResource(tour, 'docs://files/welcome.md');
-    check(textOf(welcome).startsWith('# Welcome'), 'docs://files/welcome.md has unexpected text');
+    check(
+      resourceText(welcome).startsWith('# Welcome'),
+      'docs://files/welcome.md has unexpected text',
+    );
+    ok("each backend's resource was read under its namespaced URI");
   },
 };
-
-export { textOf as resourceText };

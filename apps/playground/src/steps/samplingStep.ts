@@ -12,7 +12,10 @@ export const samplingStep: Step = {
     const result = await callTool(tour, 'weather_summarize', { city: 'Lisbon' });
     check(tour.answered.sampling === before + 1, 'The client was not asked to sample');
     const text = textOf(result);
-    check(text.startsWith(`${SCRIPTED_MODEL} says: Lisbon looks sunny`), `Unexpected summary: ${text}`);
+    check(
+      text.startsWith(`${SCRIPTED_MODEL} says: Lisbon looks sunny`),
+      `Unexpected summary: ${text}`,
+    );
     ok("the backend got the client's model name and text back");
   },
 };

@@ -8,7 +8,10 @@ export const stdioBackendStep: Step = {
   async run(tour) {
     const listing = await callTool(tour, 'files_list_files');
     const files = (listing.structuredContent?.files ?? []) as Array<{ path: string }>;
-    check(files.some((file) => file.path === 'welcome.md'), 'files_list_files lists no welcome.md');
+    check(
+      files.some((file) => file.path === 'welcome.md'),
+      'files_list_files lists no welcome.md',
+    );
     const read = await callTool(tour, 'files_read_file', { path: 'todo.txt' });
     check(textOf(read).includes('MCP Inspector'), 'files_read_file returned an unexpected text');
     const info = await callTool(tour, 'files_process_info');

@@ -10,7 +10,9 @@ export const structuredResultStep: Step = {
     const { tools } = await tour.client.listTools();
     const schema = tools.find((tool) => tool.name === 'weather_forecast')?.outputSchema;
     check(schema !== undefined, 'weather_forecast is listed without its outputSchema');
-    received(`outputSchema of weather_forecast: properties ${Object.keys(schema.properties ?? {}).join(', ')}`);
+    received(
+      `outputSchema of weather_forecast: properties ${Object.keys(schema.properties ?? {}).join(', ')}`,
+    );
     const result = await callTool(tour, 'weather_forecast', { city: 'Lisbon' });
     const forecast = result.structuredContent;
     received(`structuredContent ${brief(forecast, 110)}`);

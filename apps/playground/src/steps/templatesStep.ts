@@ -15,7 +15,10 @@ export const templatesStep: Step = {
       argument: { name: 'name', value: 'O' },
     });
     received(`completion: ${completion.values.join(', ')}`);
-    check(completion.values.includes('Oslo'), `Completion did not suggest Oslo: ${completion.values}`);
+    check(
+      completion.values.includes('Oslo'),
+      `Completion did not suggest Oslo: ${completion.values}`,
+    );
     ok('the template matched, its parameter was parsed, and completion crossed the proxy');
   },
 };

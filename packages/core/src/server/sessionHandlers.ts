@@ -24,6 +24,7 @@ export interface SdkServerInternals {
   _clientVersion?: unknown;
   _oninitialize(request: unknown): Promise<Record<string, unknown>>;
   _requestMessageId: number;
+  assertTaskHandlerCapability(method: string): void;
 }
 
 /**
@@ -37,6 +38,10 @@ export function registerSessionHandlers(
 ): void {
   const { sdk, session, providers } = kit;
   const internals = sdk as unknown as SdkServerInternals;
+  // A task-augmented request reaches its handler, which refuses it with METHOD_NOT_FOUND naming
+  // the component (what the tasks spec asks for `taskSupport: forbidden`). The SDK would refuse
+  // a task-augmented `tools/call` itself, as an internal error that names nothing.
+  internals.assertTaskHandlerCapability = () => {};
   // The SDK numbers requests from 0, and an SDK 1.x client ignores `notifications/cancelled`
   // for request id 0: the first sampling, elicitation or roots request of a session could
   // never be cancelled. Starting at 1 makes every request cancellable.
