@@ -9,6 +9,8 @@ export interface Sizes {
   inMemory: RunSizes;
   /** Scenario 2, over HTTP and stdio, for each load. */
   http: RunSizes;
+  /** Scenario 2: requests in flight in the concurrent loads, and sessions of the last one. */
+  httpConcurrency: number;
   /** Scenario 3: warm-up calls and counted calls per strategy. */
   roundTrips: { warmup: number; calls: number };
   /** Scenario 4: cold against warm lookups at concurrency 1, and calls counted afterwards. */
@@ -23,6 +25,7 @@ export interface Sizes {
 export const FULL_SIZES: Sizes = {
   inMemory: { warmupCalls: 500, warmupMs: 500, rounds: 10, roundMs: 250 },
   http: { warmupCalls: 200, warmupMs: 500, rounds: 8, roundMs: 300 },
+  httpConcurrency: 16,
   roundTrips: { warmup: 50, calls: 500 },
   cache: { warmupCalls: 500, warmupMs: 300, rounds: 10, roundMs: 200, countedCalls: 200 },
   memorySessions: 500,
@@ -33,6 +36,7 @@ export const FULL_SIZES: Sizes = {
 export const QUICK_SIZES: Sizes = {
   inMemory: { warmupCalls: 20, warmupMs: 0, rounds: 2, roundMs: 30 },
   http: { warmupCalls: 10, warmupMs: 0, rounds: 2, roundMs: 40 },
+  httpConcurrency: 4,
   roundTrips: { warmup: 5, calls: 20 },
   cache: { warmupCalls: 10, warmupMs: 0, rounds: 2, roundMs: 30, countedCalls: 20 },
   memorySessions: 20,

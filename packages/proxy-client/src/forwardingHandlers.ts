@@ -23,7 +23,10 @@ import type { Logger } from '@org/transports';
 export interface ForwardingTarget {
   /** The client request the backend request serves, when one is active. */
   front: Context | undefined;
-  /** The client session the backend connection belongs to, when it belongs to one. */
+  /**
+   * The client session the backend connection belongs to (a `StatefulProxyClient`'s), else
+   * that of `front`. The default handlers forward to it what arrives between client requests.
+   */
   session: FrontSession | undefined;
   /** The backend's name, for messages. */
   backend: string;

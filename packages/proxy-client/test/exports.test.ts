@@ -11,7 +11,19 @@ describe('@org/proxy-client public surface', () => {
   it('exports exactly these runtime values', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
-        "VERSION",
+        "BackendOperations",
+        "MAX_LIST_PAGES",
+        "ProxyClient",
+        "StatefulProxyClient",
+        "defaultForwardingHandlers",
+        "defaultProxyElicitationHandler",
+        "defaultProxyLogHandler",
+        "defaultProxyProgressHandler",
+        "defaultProxyRootsHandler",
+        "defaultProxySamplingHandler",
+        "forwardableMeta",
+        "mirrorCapabilities",
+        "toBackendError",
       ]
     `);
   });
@@ -19,7 +31,30 @@ describe('@org/proxy-client public surface', () => {
   it('declares exactly these names, types included', () => {
     expect(declaredExports(packageDir)).toMatchInlineSnapshot(`
       [
-        "VERSION",
+        "type BackendEvent",
+        "type BackendEventListener",
+        "type BackendFailure",
+        "BackendOperations",
+        "defaultForwardingHandlers",
+        "defaultProxyElicitationHandler",
+        "defaultProxyLogHandler",
+        "defaultProxyProgressHandler",
+        "defaultProxyRootsHandler",
+        "defaultProxySamplingHandler",
+        "type ElicitationHandler",
+        "forwardableMeta",
+        "type ForwardingHandlers",
+        "type ForwardingTarget",
+        "type LogHandler",
+        "MAX_LIST_PAGES",
+        "mirrorCapabilities",
+        "type ProgressHandler",
+        "ProxyClient",
+        "type ProxyClientOptions",
+        "type RootsHandler",
+        "type SamplingHandler",
+        "StatefulProxyClient",
+        "toBackendError",
       ]
     `);
   });

@@ -93,7 +93,10 @@ describe('default handlers', () => {
   });
 
   it('refuses URL-mode elicitation for a front without it, even when announced to the backend', async () => {
-    h = await harness({ capabilities: { elicitation: { form: {} } } }, { capabilities: FULL_FRONT });
+    h = await harness(
+      { capabilities: { elicitation: { form: {} } } },
+      { capabilities: FULL_FRONT },
+    );
     const text = await failureText(
       relayCall(h.front, 'elicit', {
         request: { mode: 'url', message: 'm', url: 'https://example.com/', elicitationId: 'e' },

@@ -108,7 +108,10 @@ describe('isolation of concurrent front sessions over streamable HTTP', () => {
   it('one shared connection used by the fronts in turn: each request reaches its own front', async () => {
     const { server: backend, probe } = createBackend();
     const shared = new ProxyClient({ server: backend, name: 'backend' });
-    cleanup.push(() => backend.close(), () => shared.dispose());
+    cleanup.push(
+      () => backend.close(),
+      () => shared.dispose(),
+    );
     const fronts = await frontsOverHttp(() => shared);
     for (let round = 0; round < 4; round++) {
       for (const front of fronts) {

@@ -7,14 +7,14 @@ import {
   ProxyPrompt,
   ProxyProvider,
   ProxyResource,
+  type ProxyServer,
   ProxyTemplate,
   ProxyTool,
-  type ProxyServer,
 } from '@org/proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend, ICON, USERS } from './fixtures/demoBackend';
-import { type Front, frontInMemory } from './fixtures/fronts';
+import { type Front, frontInMemory, textOf } from './fixtures/fronts';
 
 const factory = () => {
   throw new Error('not used');
@@ -147,14 +147,16 @@ describe('proxied components mirror the backend', () => {
     const meta = await front.client.readResource({ uri: 'data://result-meta' });
     expect(meta._meta).toEqual({ 'example.com/etag': 'v1' });
     const binary = await front.client.readResource({ uri: 'data://binary' });
-    expect(binary.contents[0]).toMatchObject({ blob: Buffer.from([0, 1, 2, 255]).toString('base64') });
+    expect(binary.contents[0]).toMatchObject({
+      blob: Buffer.from([0, 1, 2, 255]).toString('base64'),
+    });
   });
 
   it.each(USERS.map((user) => [user.id, user] as const))(
     'reads user %s through the template',
     async (id, user) => {
       const result = await front.client.readResource({ uri: `data://user/${id}` });
-      expect(JSON.parse(result.contents[0]?.text as string)).toEqual(user);
+      expect(JSON.parse(textOf(result.contents[0]))).toEqual(user);
     },
   );
 
@@ -219,12 +221,12 @@ describe('proxy components keep the backend identity across renames', () => {
     expect(template.matches('data://ns/7')).toEqual({ id: '7' });
     const prompt = ProxyPrompt.fromMcpPrompt(factory, {
       name: 'p',
-      arguments: [{ name: 'x', title: 'X', required: true }],
+      arguments: [{ name: 'x', description: 'X', required: true }],
     }).withName('ns_p');
     expect(prompt.backendName).toBe('p');
     expect(prompt.toWire()).toEqual({
       name: 'ns_p',
-      arguments: [{ name: 'x', title: 'X', required: true }],
+      arguments: [{ name: 'x', description: 'X', required: true }],
     });
   });
 
@@ -250,7 +252,7 @@ describe('proxy components keep the backend identity across renames', () => {
         { uri: 'resource://api/inner/wave', mimeType: 'text/plain', text: '👋' },
       ]);
       const user = await front.client.readResource({ uri: 'data://api/inner/user/2' });
-      expect(JSON.parse(user.contents[0]?.text as string)).toEqual(USERS[1]);
+      expect(JSON.parse(textOf(user.contents[0]))).toEqual(USERS[1]);
       expect(user.contents[0]?.uri).toBe('data://api/inner/user/2');
       const welcome = await front.client.getPrompt({
         name: 'api_inner_welcome',
@@ -260,7 +262,9 @@ describe('proxy components keep the backend identity across renames', () => {
         type: 'text',
         text: 'Welcome to the proxy, Bo!',
       });
-      const sent = backend.requests.filter((r) => r.method !== 'initialize' && !r.method.endsWith('/list'));
+      const sent = backend.requests.filter(
+        (r) => r.method !== 'initialize' && !r.method.endsWith('/list'),
+      );
       expect(sent.map((r) => [r.method, r.params?.name ?? r.params?.uri])).toEqual([
         ['tools/call', 'greet'],
         ['resources/read', 'resource://wave'],

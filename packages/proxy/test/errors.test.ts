@@ -1,11 +1,16 @@
 import path from 'node:path';
-import { CallToolResultSchema, GetPromptResultSchema, McpError, ReadResourceResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolResultSchema,
+  GetPromptResultSchema,
+  McpError,
+  ReadResourceResultSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import {
   createProxy,
   definePrompt,
   defineResource,
   defineTool,
-  ProviderServer,
+  type ProviderServer,
   type ProxyServer,
 } from '@org/proxy';
 import { isPidAlive, waitFor } from '@org/test-utils';
@@ -29,7 +34,9 @@ async function setup(server: ProviderServer = demoBackend(), options = {}) {
   return { backend, front, direct };
 }
 
-async function failure(run: () => Promise<unknown>): Promise<{ code?: number; message?: string; data?: unknown }> {
+async function failure(
+  run: () => Promise<unknown>,
+): Promise<{ code?: number; message?: string; data?: unknown }> {
   try {
     await run();
   } catch (error) {
@@ -60,7 +67,9 @@ function erroringBackend(): ProviderServer {
     defineTool({
       name: 'slow',
       handler: (_args, context) =>
-        new Promise((resolve) => context?.signal.addEventListener('abort', () => resolve('aborted'))),
+        new Promise<string>((resolve) =>
+          context?.signal.addEventListener('abort', () => resolve('aborted')),
+        ),
     }),
   );
   return server;
@@ -77,7 +86,11 @@ describe('backend errors reach the front', () => {
     const { front, direct } = await setup();
     const call = (f: Front) => () => f.client.callTool({ name: 'rpc_error', arguments: {} });
     const proxied = await failure(call(front));
-    expect(proxied).toEqual({ code: CUSTOM_ERROR_CODE, message: `MCP error ${CUSTOM_ERROR_CODE}: Custom failure`, data: { detail: 'x' } });
+    expect(proxied).toEqual({
+      code: CUSTOM_ERROR_CODE,
+      message: `MCP error ${CUSTOM_ERROR_CODE}: Custom failure`,
+      data: { detail: 'x' },
+    });
     expect(proxied).toEqual(await failure(call(direct)));
   });
 
@@ -86,7 +99,8 @@ describe('backend errors reach the front', () => {
     const read = (f: Front) => () => f.client.readResource({ uri: 'data://broken' });
     expect(await failure(read(front))).toEqual(await failure(read(direct)));
     expect((await failure(read(front))).code).toBe(CUSTOM_ERROR_CODE);
-    const render = (f: Front, n: string) => () => f.client.getPrompt({ name: 'broken_prompt', arguments: { n } });
+    const render = (f: Front, n: string) => () =>
+      f.client.getPrompt({ name: 'broken_prompt', arguments: { n } });
     expect(await failure(render(front, '1'))).toEqual(await failure(render(direct, '1')));
     const invalid = await failure(render(front, 'x'));
     expect(invalid).toEqual(await failure(render(direct, 'x')));
@@ -107,7 +121,10 @@ describe('backend errors reach the front', () => {
     const result = await front.client.callTool({ name: 'slow', arguments: {} });
     expect(result.isError).toBe(true);
     expect(result.content).toEqual([
-      { type: 'text', text: expect.stringMatching(/^Backend .+ did not answer tools\/call slow within 100 ms$/) },
+      {
+        type: 'text',
+        text: expect.stringMatching(/^Backend .+ did not answer tools\/call slow within 100 ms$/),
+      },
     ]);
   });
 });
@@ -120,11 +137,15 @@ describe('names the backend does not have', () => {
     await front.client.listResourceTemplates();
     await front.client.listPrompts();
     backend.reset();
-    expect(await failure(() => front.client.callTool({ name: 'nope', arguments: {} }))).toMatchObject({
+    expect(
+      await failure(() => front.client.callTool({ name: 'nope', arguments: {} })),
+    ).toMatchObject({
       code: -32602,
       message: expect.stringContaining('Unknown tool: nope'),
     });
-    expect(await failure(() => front.client.readResource({ uri: 'resource://nonexistent' }))).toMatchObject({
+    expect(
+      await failure(() => front.client.readResource({ uri: 'resource://nonexistent' })),
+    ).toMatchObject({
       code: -32002,
       message: expect.stringContaining('Resource not found: resource://nonexistent'),
     });
@@ -142,7 +163,10 @@ describe('task-augmented execution', () => {
     backend.reset();
     const tool = await failure(() =>
       front.client.request(
-        { method: 'tools/call', params: { name: 'greet', arguments: { name: 'a' }, task: { ttl: 60_000 } } },
+        {
+          method: 'tools/call',
+          params: { name: 'greet', arguments: { name: 'a' }, task: { ttl: 60_000 } },
+        },
         CallToolResultSchema,
       ),
     );
@@ -174,7 +198,12 @@ describe('task-augmented execution', () => {
 
 describe('a stdio backend that crashes', () => {
   it('is restarted on the next use, and failures on the way name it', async () => {
-    const made = createProxy({ command: process.execPath, args: [PID_SERVER], stderr: 'ignore', name: 'pids' });
+    const made = createProxy({
+      command: process.execPath,
+      args: [PID_SERVER],
+      stderr: 'ignore',
+      name: 'pids',
+    });
     proxy = made;
     const front = await frontInMemory(made);
     fronts.push(front);
@@ -189,7 +218,10 @@ describe('a stdio backend that crashes', () => {
     const outcomes = await Promise.all(
       Array.from({ length: 5 }, () =>
         front.client.callTool({ name: 'pid', arguments: {} }).then(
-          (result) => (result.isError ? `error: ${JSON.stringify(result.content)}` : (result.content as Array<{ text: string }>)[0]!.text),
+          (result) =>
+            result.isError
+              ? `error: ${JSON.stringify(result.content)}`
+              : (result.content as Array<{ text: string }>)[0]!.text,
           (error: Error) => `error: ${error.message}`,
         ),
       ),

@@ -33,7 +33,9 @@ async function backendSees(sent: Record<string, string>, forwardHeaders?: string
   proxy = createProxy(backend.url, forwardHeaders ? { forwardHeaders } : {});
   const front = await serveHttp(proxy, { port: 0 });
   handles.push(front);
-  const transport = new StreamableHTTPClientTransport(new URL(front.url), { requestInit: { headers: sent } });
+  const transport = new StreamableHTTPClientTransport(new URL(front.url), {
+    requestInit: { headers: sent },
+  });
   const client = new Client({ name: 'front', version: '1.0.0' });
   await client.connect(transport);
   closers.push(async () => {

@@ -1,3 +1,4 @@
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import {
   createProxy,
   defineTool,
@@ -8,12 +9,11 @@ import {
   TOOL_NAME_PATTERN,
 } from '@org/proxy';
 import { childPids, waitFor } from '@org/test-utils';
-import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend, USERS } from './fixtures/demoBackend';
 import { everythingTarget } from './fixtures/everything';
-import { type Front, frontInMemory, Inbox } from './fixtures/fronts';
+import { type Front, frontInMemory, Inbox, textOf } from './fixtures/fronts';
 import { recordingLogger } from './fixtures/recordingLogger';
 
 const LONG_TOOL = `${'very_long_tool_name_'.repeat(4)}end`;
@@ -43,7 +43,11 @@ function askingBackend(): ProviderServer {
       handler: async (_args, context) => {
         const answer = await context!.elicit({
           message: 'A number?',
-          requestedSchema: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+          requestedSchema: {
+            type: 'object',
+            properties: { n: { type: 'number' } },
+            required: ['n'],
+          },
         });
         return answer.action === 'accept' ? `got ${answer.content?.n}` : answer.action;
       },
@@ -90,13 +94,17 @@ afterAll(async () => {
 
 describe('a proxy of several servers', () => {
   it('namespaces every kind by server and calls each backend by its real names', async () => {
-    const config = { mcpServers: { one: { url: await httpBackend(one) }, two: { url: await httpBackend(two) } } };
+    const config = {
+      mcpServers: { one: { url: await httpBackend(one) }, two: { url: await httpBackend(two) } },
+    };
     const front = await frontOf(createProxy(config));
     const tools = (await front.client.listTools()).tools.map((tool) => tool.name);
     expect(tools).toEqual(expect.arrayContaining(['one_greet', 'two_greet', 'one_add', 'two_add']));
     expect(tools.every((name) => name.startsWith('one_') || name.startsWith('two_'))).toBe(true);
     const sums = await Promise.all(
-      ['one_add', 'two_add'].map((name) => front.client.callTool({ name, arguments: { a: 1, b: 2 } })),
+      ['one_add', 'two_add'].map((name) =>
+        front.client.callTool({ name, arguments: { a: 1, b: 2 } }),
+      ),
     );
     expect(sums.map((sum) => sum.structuredContent)).toEqual([{ sum: 3 }, { sum: 3 }]);
     const uris = (await front.client.listResources()).resources.map((r) => r.uri);
@@ -104,11 +112,13 @@ describe('a proxy of several servers', () => {
     const templates = (await front.client.listResourceTemplates()).resourceTemplates;
     expect(templates.map((t) => t.uriTemplate)).toContain('data://two/user/{user_id}');
     const user = await front.client.readResource({ uri: 'data://two/user/3' });
-    expect(JSON.parse(user.contents[0]?.text as string)).toEqual(USERS[2]);
+    expect(JSON.parse(textOf(user.contents[0]))).toEqual(USERS[2]);
     const prompt = await front.client.getPrompt({ name: 'one_welcome', arguments: { name: 'Z' } });
     expect(prompt.messages[0]?.content).toEqual({ type: 'text', text: 'Welcome to the proxy, Z!' });
     const sent = (backend: CountingBackend, method: string) =>
-      backend.requests.filter((r) => r.method === method).map((r) => r.params?.name ?? r.params?.uri);
+      backend.requests
+        .filter((r) => r.method === method)
+        .map((r) => r.params?.name ?? r.params?.uri);
     expect(sent(one, 'tools/call')).toContain('add');
     expect(sent(two, 'resources/read')).toContain('data://user/3');
     expect(sent(one, 'prompts/get')).toContain('welcome');
@@ -162,12 +172,17 @@ describe('a proxy of several servers', () => {
   ])('skips a server that fails (listed %s) with a warning naming it', async (_where, badFirst) => {
     const logger = recordingLogger();
     const good = { url: await httpBackend(demoBackend('good')) };
-    const mcpServers = badFirst ? { bad_server: FAILING, good_server: good } : { good_server: good, bad_server: FAILING };
+    const mcpServers = badFirst
+      ? { bad_server: FAILING, good_server: good }
+      : { good_server: good, bad_server: FAILING };
     const front = await frontOf(createProxy({ mcpServers }, { logger }));
     const tools = (await front.client.listTools()).tools.map((tool) => tool.name);
     expect(tools.length).toBeGreaterThan(0);
     expect(tools.every((name) => name.startsWith('good_server_'))).toBe(true);
-    const added = await front.client.callTool({ name: 'good_server_add', arguments: { a: 2, b: 2 } });
+    const added = await front.client.callTool({
+      name: 'good_server_add',
+      arguments: { a: 2, b: 2 },
+    });
     expect(added.structuredContent).toEqual({ sum: 4 });
     expect(logger.at('warn').some((message) => message.includes('bad_server'))).toBe(true);
     expect(logger.at('warn').some((message) => message.includes('good_server'))).toBe(false);
@@ -182,7 +197,9 @@ describe('a proxy of several servers', () => {
   });
 
   it('serves 40 concurrent lists without error, each complete', async () => {
-    const config = { mcpServers: { one: { url: await httpBackend(one) }, two: { url: await httpBackend(two) } } };
+    const config = {
+      mcpServers: { one: { url: await httpBackend(one) }, two: { url: await httpBackend(two) } },
+    };
     const front = await frontOf(createProxy(config));
     const expected = (await front.client.listTools()).tools.length;
     const lists = await Promise.all(Array.from({ length: 40 }, () => front.client.listTools()));
@@ -190,9 +207,12 @@ describe('a proxy of several servers', () => {
   });
 
   it('keeps one backend session per front session for each server', async () => {
-    const config = { mcpServers: { one: { url: await httpBackend(one) }, two: { url: await httpBackend(two) } } };
+    const config = {
+      mcpServers: { one: { url: await httpBackend(one) }, two: { url: await httpBackend(two) } },
+    };
     const front = await frontOf(createProxy(config));
-    const id = async () => (await front.client.callTool({ name: 'one_session_id', arguments: {} })).content;
+    const id = async () =>
+      (await front.client.callTool({ name: 'one_session_id', arguments: {} })).content;
     expect(await id()).toEqual(await id());
   });
 
@@ -214,7 +234,9 @@ describe('a proxy of several servers', () => {
     };
     const front = await frontOf(createProxy(config));
     const tools = (await front.client.listTools()).tools;
-    expect(tools.filter((t) => t.name.startsWith('tagged_')).map((t) => t.name)).toEqual(['tagged_greet']);
+    expect(tools.filter((t) => t.name.startsWith('tagged_')).map((t) => t.name)).toEqual([
+      'tagged_greet',
+    ]);
     const hello = tools.find((t) => t.name === 'renamed_hello');
     expect(hello?.description).toBe('Says hello');
     const result = await front.client.callTool({ name: 'renamed_hello', arguments: { name: 'R' } });
@@ -222,9 +244,14 @@ describe('a proxy of several servers', () => {
   });
 
   it('leaves no child process behind once closed', async () => {
-    const config = { mcpServers: { everything: everythingTarget(), one: { url: await httpBackend(one) } } };
+    const config = {
+      mcpServers: { everything: everythingTarget(), one: { url: await httpBackend(one) } },
+    };
     const front = await frontOf(createProxy(config));
-    const result = await front.client.callTool({ name: 'everything_echo', arguments: { message: 'm' } });
+    const result = await front.client.callTool({
+      name: 'everything_echo',
+      arguments: { message: 'm' },
+    });
     expect(JSON.stringify(result.content)).toContain('m');
     expect(childPids().length).toBeGreaterThan(0);
     await front.close();
@@ -238,7 +265,10 @@ describe('a proxy of several servers', () => {
 describe('forwarding through a proxy of several servers', () => {
   it('brings a backend log message to the front once, and a front elicitation answer to the backend', async () => {
     const config = {
-      mcpServers: { asking: { url: await httpBackend(askingBackend()) }, one: { url: await httpBackend(one) } },
+      mcpServers: {
+        asking: { url: await httpBackend(askingBackend()) },
+        one: { url: await httpBackend(one) },
+      },
     };
     proxy = createProxy(config);
     const front = await frontInMemory(proxy, { capabilities: { elicitation: {} } });

@@ -1,7 +1,7 @@
 import {
   createProxy,
-  defineTool,
   definePrompt,
+  defineTool,
   type HttpServerHandle,
   type ProviderServer,
   type ProxyServer,
@@ -23,7 +23,9 @@ const fronts: Front[] = [];
 
 async function connect(made: ProxyServer, count: number): Promise<Front[]> {
   proxy = made;
-  const made_ = await Promise.all(Array.from({ length: count }, (_, i) => frontInMemory(made, {}, `f${i}`)));
+  const made_ = await Promise.all(
+    Array.from({ length: count }, (_, i) => frontInMemory(made, {}, `f${i}`)),
+  );
   fronts.push(...made_);
   return made_;
 }
@@ -55,7 +57,9 @@ describe('backend list_changed', () => {
     const server = demoBackend();
     const backend = new CountingBackend(server);
     const [a, b] = await connect(createProxy(backend), 2);
-    const inboxes = [a!, b!].map((front) => new Inbox(front.client, [TOOLS_CHANGED, PROMPTS_CHANGED]));
+    const inboxes = [a!, b!].map(
+      (front) => new Inbox(front.client, [TOOLS_CHANGED, PROMPTS_CHANGED]),
+    );
     await a!.client.listTools();
     await a!.client.listPrompts();
     backend.reset();
@@ -96,13 +100,18 @@ describe('resource subscriptions', () => {
     server.notifyResourceUpdated('resource://wave');
     server.notifyResourceUpdated('data://user/1');
     await inboxes[0]!.waitFor(UPDATED, 2);
-    expect(inboxes[0]!.received.map((n) => n.params?.uri)).toEqual(['resource://wave', 'data://user/1']);
+    expect(inboxes[0]!.received.map((n) => n.params?.uri)).toEqual([
+      'resource://wave',
+      'data://user/1',
+    ]);
     await b!.client.ping();
     expect(inboxes[1]!.count(UPDATED)).toBe(0);
     await a!.client.unsubscribeResource({ uri: 'resource://wave' });
-    expect(backend.requests.filter((r) => r.method === 'resources/unsubscribe').map((r) => r.params?.uri)).toEqual([
-      'resource://wave',
-    ]);
+    expect(
+      backend.requests
+        .filter((r) => r.method === 'resources/unsubscribe')
+        .map((r) => r.params?.uri),
+    ).toEqual(['resource://wave']);
   });
 
   it('maps the URIs of a namespaced backend both ways', async () => {
@@ -122,7 +131,10 @@ describe('resource subscriptions', () => {
     server.notifyResourceUpdated('resource://wave');
     server.notifyResourceUpdated('data://user/2');
     await inbox.waitFor(UPDATED, 2);
-    expect(inbox.received.map((n) => n.params?.uri)).toEqual(['resource://one/wave', 'data://one/user/2']);
+    expect(inbox.received.map((n) => n.params?.uri)).toEqual([
+      'resource://one/wave',
+      'data://one/user/2',
+    ]);
   });
 });
 

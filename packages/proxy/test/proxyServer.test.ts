@@ -16,7 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend } from './fixtures/demoBackend';
-import { type Front, frontInMemory } from './fixtures/fronts';
+import { type Front, frontInMemory, textOf } from './fixtures/fronts';
 import { recordingLogger } from './fixtures/recordingLogger';
 
 let proxy: ProxyServer | undefined;
@@ -56,7 +56,12 @@ function completingBackend(): ProviderServer {
       complete,
       render: ({ city }) => `Go to ${city}`,
     }),
-    defineResourceTemplate({ uriTemplate: 'weather://{city}', name: 'weather', complete, read: () => 'sunny' }),
+    defineResourceTemplate({
+      uriTemplate: 'weather://{city}',
+      name: 'weather',
+      complete,
+      read: () => 'sunny',
+    }),
   );
   return server;
 }
@@ -79,7 +84,11 @@ describe('ProxyServer', () => {
         handler: ({ name }) => `Local hello, ${name}`,
       }),
       defineResource({ uri: 'resource://wave', name: 'local_wave', read: () => 'local wave' }),
-      defineResourceTemplate({ uriTemplate: 'data://user/{user_id}', name: 'local_user', read: ({ user_id }) => `local ${user_id}` }),
+      defineResourceTemplate({
+        uriTemplate: 'data://user/{user_id}',
+        name: 'local_user',
+        read: ({ user_id }) => `local ${user_id}`,
+      }),
       definePrompt({
         name: 'welcome',
         args: z.object({ name: z.string(), extra: z.string().optional() }),
@@ -90,22 +99,34 @@ describe('ProxyServer', () => {
     const tools = (await front.client.listTools()).tools.filter((t) => t.name === 'greet');
     expect(tools).toHaveLength(1);
     expect(tools[0]?.inputSchema.properties).toHaveProperty('extra');
-    expect((await front.client.callTool({ name: 'greet', arguments: { name: 'A' } })).content).toEqual([
-      { type: 'text', text: 'Local hello, A' },
-    ]);
-    const waves = (await front.client.listResources()).resources.filter((r) => r.uri === 'resource://wave');
+    expect(
+      (await front.client.callTool({ name: 'greet', arguments: { name: 'A' } })).content,
+    ).toEqual([{ type: 'text', text: 'Local hello, A' }]);
+    const waves = (await front.client.listResources()).resources.filter(
+      (r) => r.uri === 'resource://wave',
+    );
     expect(waves.map((r) => r.name)).toEqual(['local_wave']);
-    expect((await front.client.readResource({ uri: 'resource://wave' })).contents[0]?.text).toBe('local wave');
+    expect(textOf((await front.client.readResource({ uri: 'resource://wave' })).contents[0])).toBe(
+      'local wave',
+    );
     const templates = (await front.client.listResourceTemplates()).resourceTemplates;
-    expect(templates.filter((t) => t.uriTemplate === 'data://user/{user_id}').map((t) => t.name)).toEqual(['local_user']);
-    expect((await front.client.readResource({ uri: 'data://user/1' })).contents[0]?.text).toBe('local 1');
+    expect(
+      templates.filter((t) => t.uriTemplate === 'data://user/{user_id}').map((t) => t.name),
+    ).toEqual(['local_user']);
+    expect(textOf((await front.client.readResource({ uri: 'data://user/1' })).contents[0])).toBe(
+      'local 1',
+    );
     const prompts = (await front.client.listPrompts()).prompts.filter((p) => p.name === 'welcome');
     expect(prompts[0]?.arguments?.map((a) => a.name)).toEqual(['name', 'extra']);
     const rendered = await front.client.getPrompt({ name: 'welcome', arguments: { name: 'B' } });
     expect(rendered.messages[0]?.content).toEqual({ type: 'text', text: 'Local welcome, B' });
-    expect(backend.count('tools/call') + backend.count('resources/read') + backend.count('prompts/get')).toBe(0);
+    expect(
+      backend.count('tools/call') + backend.count('resources/read') + backend.count('prompts/get'),
+    ).toBe(0);
     // The other proxied components are still there.
-    expect((await front.client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })).structuredContent).toEqual({ sum: 2 });
+    expect(
+      (await front.client.callTool({ name: 'add', arguments: { a: 1, b: 1 } })).structuredContent,
+    ).toEqual({ sum: 2 });
   });
 
   it('advertises only what the backend offers, plus what local components need', async () => {
@@ -131,7 +152,9 @@ describe('ProxyServer', () => {
     cleanups.push(() => handle.close());
     const other = await serveHttp(completingBackend(), { port: 0 });
     cleanups.push(() => other.close());
-    const front = await frontOf(createProxy({ mcpServers: { geo: { url: handle.url }, other: { url: other.url } } }));
+    const front = await frontOf(
+      createProxy({ mcpServers: { geo: { url: handle.url }, other: { url: other.url } } }),
+    );
     const prompt = await front.client.complete({
       ref: { type: 'ref/prompt', name: 'geo_trip' },
       argument: { name: 'city', value: 'P' },
@@ -142,7 +165,9 @@ describe('ProxyServer', () => {
       argument: { name: 'city', value: 'R' },
     });
     expect(template.completion.values).toEqual(['Rome']);
-    const sent = backend.requests.filter((r) => r.method === 'completion/complete').map((r) => r.params?.ref);
+    const sent = backend.requests
+      .filter((r) => r.method === 'completion/complete')
+      .map((r) => r.params?.ref);
     expect(sent).toEqual([
       { type: 'ref/prompt', name: 'trip' },
       { type: 'ref/resource', uri: 'weather://{city}' },
@@ -197,7 +222,12 @@ describe('createProxy', () => {
       createProxy(backend),
       createProxy({ command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] }),
       createProxy(`http://127.0.0.1:${await closedPort()}/mcp`),
-      createProxy({ mcpServers: { a: { command: 'definitely-not-a-command' }, b: { url: 'http://127.0.0.1:9/mcp' } } }),
+      createProxy({
+        mcpServers: {
+          a: { command: 'definitely-not-a-command' },
+          b: { url: 'http://127.0.0.1:9/mcp' },
+        },
+      }),
     ];
     expect(backend.opened).toBe(0);
     expect(childPids()).toEqual(before);
@@ -220,13 +250,14 @@ describe('composition', () => {
     const wave = await front.client.readResource({ uri: 'resource://proxy/wave' });
     expect(wave.contents[0]).toMatchObject({ uri: 'resource://proxy/wave', text: '👋' });
     backendServer.add(defineTool({ name: 'dynamic_data', handler: () => 'dynamic' }));
-    expect((await front.client.listTools()).tools.map((t) => t.name)).toContain('proxy_dynamic_data');
+    expect((await front.client.listTools()).tools.map((t) => t.name)).toContain(
+      'proxy_dynamic_data',
+    );
     const dynamic = await front.client.callTool({ name: 'proxy_dynamic_data', arguments: {} });
     expect(dynamic.content).toEqual([{ type: 'text', text: 'dynamic' }]);
-    expect(backend.requests.filter((r) => r.method === 'tools/call').map((r) => r.params?.name)).toEqual([
-      'add',
-      'dynamic_data',
-    ]);
+    expect(
+      backend.requests.filter((r) => r.method === 'tools/call').map((r) => r.params?.name),
+    ).toEqual(['add', 'dynamic_data']);
   });
 
   it('a parent that warns keeps serving its own components beside an unreachable proxy', async () => {
@@ -242,7 +273,9 @@ describe('composition', () => {
     expect((await front.client.callTool({ name: 'local', arguments: {} })).content).toEqual([
       { type: 'text', text: 'still here' },
     ]);
-    expect(logger.at('warn').some((message) => message.includes('Cannot connect to backend'))).toBe(true);
+    expect(logger.at('warn').some((message) => message.includes('Cannot connect to backend'))).toBe(
+      true,
+    );
   });
 
   it('createProxy takes a ProxyClient as it is, and a URL verbatim', async () => {

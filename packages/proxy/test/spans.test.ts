@@ -1,4 +1,5 @@
 import {
+  namespace,
   ProxyClient,
   ProxyPrompt,
   ProxyProvider,
@@ -6,7 +7,6 @@ import {
   ProxyTemplate,
   ProxyTool,
   SPAN_PROVIDER_TYPE,
-  namespace,
   transformProvider,
 } from '@org/proxy';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,10 @@ describe('span attributes of proxy components', () => {
   it('names the provider type and falls back to the current name or URI', () => {
     const tool = ProxyTool.fromMcpTool(factory, { name: 'greet', inputSchema: { type: 'object' } });
     const resource = ProxyResource.fromMcpResource(factory, { uri: 'data://a', name: 'a' });
-    const template = ProxyTemplate.fromMcpTemplate(factory, { uriTemplate: 'data://{id}', name: 't' });
+    const template = ProxyTemplate.fromMcpTemplate(factory, {
+      uriTemplate: 'data://{id}',
+      name: 't',
+    });
     const prompt = ProxyPrompt.fromMcpPrompt(factory, { name: 'welcome' });
     expect(SPAN_PROVIDER_TYPE).toBe('fastmcp.provider.type');
     expect(tool.getSpanAttributes()).toMatchObject({

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   createProxy,
   type HttpServerHandle,
@@ -5,7 +6,6 @@ import {
   type SessionStrategy,
   serveHttp,
 } from '@org/proxy';
-import path from 'node:path';
 import { isPidAlive, waitFor } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CountingBackend } from './fixtures/countingBackend';
@@ -23,7 +23,8 @@ async function start(strategy: SessionStrategy, way: Way) {
   proxy = createProxy(backend, { strategy });
   if (way === 'http') http = await serveHttp(proxy, { port: 0 });
   const connect = async (name: string) => {
-    const front = way === 'http' ? await frontHttp(http!.url, {}, name) : await frontInMemory(proxy!, {}, name);
+    const front =
+      way === 'http' ? await frontHttp(http!.url, {}, name) : await frontInMemory(proxy!, {}, name);
     fronts.push(front);
     return front;
   };
@@ -56,7 +57,11 @@ describe.each<Way>(['in-memory', 'http'])('session strategies over %s', (way) =>
     await text(b, 'put', { value: 'B' });
     expect(await text(a, 'get')).toEqual({ text: 'A', isError: false });
     expect(await text(b, 'get')).toEqual({ text: 'B', isError: false });
-    const [a1, a2, b1] = [await text(a, 'session_id'), await text(a, 'session_id'), await text(b, 'session_id')];
+    const [a1, a2, b1] = [
+      await text(a, 'session_id'),
+      await text(a, 'session_id'),
+      await text(b, 'session_id'),
+    ];
     expect(a1.text).toBe(a2.text);
     expect(b1.text).not.toBe(a1.text);
   });
@@ -118,7 +123,10 @@ describe('front sessions and backend sessions', () => {
   it('the stdio child of a front session exits when that session ends', async () => {
     const script = path.join(import.meta.dirname, 'fixtures', 'pidServer.mjs');
     proxy = createProxy({ command: process.execPath, args: [script], stderr: 'ignore' });
-    const [a, b] = await Promise.all([frontInMemory(proxy, {}, 'a'), frontInMemory(proxy, {}, 'b')]);
+    const [a, b] = await Promise.all([
+      frontInMemory(proxy, {}, 'a'),
+      frontInMemory(proxy, {}, 'b'),
+    ]);
     fronts.push(a!, b!);
     const pidOf = async (front: Front) => Number((await text(front, 'pid')).text);
     const [pidA, pidB] = [await pidOf(a!), await pidOf(b!)];

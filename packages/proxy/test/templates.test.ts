@@ -63,7 +63,9 @@ describe.each([
     backend = new CountingBackend(queryBackend());
     client = new ProxyClient(backend);
     proxy = ns
-      ? new ProxyServer({ backends: [{ name: 'query', clientFactory: () => client, namespace: ns }] })
+      ? new ProxyServer({
+          backends: [{ name: 'query', clientFactory: () => client, namespace: ns }],
+        })
       : createProxy(backend);
     front = await frontInMemory(proxy);
   });

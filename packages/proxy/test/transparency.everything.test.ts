@@ -1,9 +1,4 @@
-import {
-  createProxy,
-  type HttpServerHandle,
-  type ProxyServer,
-  serveHttp,
-} from '@org/proxy';
+import { createProxy, type HttpServerHandle, type ProxyServer, serveHttp } from '@org/proxy';
 import { childPids, waitFor } from '@org/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -32,8 +27,14 @@ const CALLS: Array<[string, Record<string, unknown>]> = [
   ['get-structured-content', { location: 'Chicago' }],
   ['get-sum', { a: 19, b: 23 }],
   ['get-tiny-image', {}],
-  ['gzip-file-as-resource', { name: 'a.gz', data: 'data:text/plain;base64,aGVsbG8=', outputType: 'resource' }],
-  ['gzip-file-as-resource', { name: 'b.gz', data: 'data:text/plain;base64,aGk=', outputType: 'resourceLink' }],
+  [
+    'gzip-file-as-resource',
+    { name: 'a.gz', data: 'data:text/plain;base64,aGVsbG8=', outputType: 'resource' },
+  ],
+  [
+    'gzip-file-as-resource',
+    { name: 'b.gz', data: 'data:text/plain;base64,aGk=', outputType: 'resourceLink' },
+  ],
   // Each toggle is called twice: on, then off again (no timer is left running).
   ['toggle-simulated-logging', {}],
   ['toggle-simulated-logging', {}],
@@ -99,11 +100,12 @@ describe('transparency against server-everything over stdio', () => {
     http = await serveHttp(proxy, { port: 0 });
     [front, httpFront, direct, directFull] = await Promise.all([
       frontInMemory(proxy),
-      frontHttp(http.url, { capabilities: FULL_FRONT }),
+      frontHttp(http.url, { capabilities: FULL_FRONT }, 'http-front', (client) => {
+        askedThroughProxy = answerLikeAUser(client);
+      }),
       directEverything(),
       directEverything({ capabilities: FULL_FRONT }),
     ]);
-    askedThroughProxy = answerLikeAUser(httpFront.client);
   }, 30_000);
 
   afterAll(async () => {
@@ -179,13 +181,19 @@ describe('transparency against server-everything over stdio', () => {
 
   it('completes prompt arguments and template variables as server-everything does', async () => {
     const requests = [
-      { ref: { type: 'ref/prompt', name: 'completable-prompt' }, argument: { name: 'department', value: 'S' } },
+      {
+        ref: { type: 'ref/prompt', name: 'completable-prompt' },
+        argument: { name: 'department', value: 'S' },
+      },
       {
         ref: { type: 'ref/prompt', name: 'completable-prompt' },
         argument: { name: 'name', value: '' },
         context: { arguments: { department: 'Engineering' } },
       },
-      { ref: { type: 'ref/prompt', name: 'resource-prompt' }, argument: { name: 'resourceType', value: 'B' } },
+      {
+        ref: { type: 'ref/prompt', name: 'resource-prompt' },
+        argument: { name: 'resourceType', value: 'B' },
+      },
       {
         ref: { type: 'ref/resource', uri: 'demo://resource/dynamic/text/{resourceId}' },
         argument: { name: 'resourceId', value: '12' },
@@ -210,10 +218,13 @@ describe('transparency against server-everything over stdio', () => {
       expect(JSON.stringify(proxied)).not.toMatch(/error/i);
     }
     // server-everything asked for the roots when the session began; it asks for the rest now.
-    expect(JSON.stringify(await httpFront.client.callTool({ name: 'get-roots-list', arguments: {} }))).toContain(
-      'file:///work',
-    );
-    expect(askedThroughProxy.map((a) => a.method)).toEqual(['sampling/createMessage', 'elicitation/create']);
+    expect(
+      JSON.stringify(await httpFront.client.callTool({ name: 'get-roots-list', arguments: {} })),
+    ).toContain('file:///work');
+    expect(askedThroughProxy.map((a) => a.method)).toEqual([
+      'sampling/createMessage',
+      'elicitation/create',
+    ]);
     expect(askedThroughProxy).toEqual(askedDirectly);
   });
 
@@ -248,7 +259,9 @@ describe('transparency against server-everything over stdio', () => {
     expect(await httpFront.client.readResource({ uri })).toEqual(
       await directFull.client.readResource({ uri }),
     );
-    expect(await httpFront.client.getPrompt({ name: 'args-prompt', arguments: { city: 'Rome' } })).toEqual(
+    expect(
+      await httpFront.client.getPrompt({ name: 'args-prompt', arguments: { city: 'Rome' } }),
+    ).toEqual(
       await directFull.client.getPrompt({ name: 'args-prompt', arguments: { city: 'Rome' } }),
     );
   });

@@ -93,10 +93,11 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
       { name: OURS_SHARED, connect: () => connectHttp(oursShared.url) },
       { name: PEER, connect: () => connectHttp(peer.url) },
     ];
+    const c = sizes.httpConcurrency;
     const modes: Mode[] = [
       { label: 'c=1, 1 session', concurrency: 1, sessions: 1, sizes: sizes.http },
-      { label: 'c=16, 1 session', concurrency: 16, sessions: 1, sizes: sizes.http },
-      { label: 'c=16, 16 sessions', concurrency: 16, sessions: 16, sizes: sizes.http },
+      { label: `c=${c}, 1 session`, concurrency: c, sessions: 1, sizes: sizes.http },
+      { label: `c=${c}, ${c} sessions`, concurrency: c, sessions: c, sizes: sizes.http },
     ];
     const measured: { mode: Mode; stats: LoadStats[] }[] = [];
     for (const mode of modes) {

@@ -8,8 +8,9 @@ import {
 import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
 
 /**
- * A prompt rendered by a backend. It keeps every field of the backend's prompt (argument titles
- * included) and the backend's own name across renames. Results pass through unchanged.
+ * A prompt rendered by a backend. It keeps every field of the backend's prompt that the SDK
+ * reads (name, title, description, icons, `_meta`, arguments) and the backend's own name across
+ * renames. Results pass through unchanged.
  */
 export class ProxyPrompt extends Prompt {
   /** The prompt's name on the backend. */
