@@ -17,6 +17,8 @@ export interface BenchClient {
   client: Client;
   /** Ends the session (DELETE over streamable HTTP) and closes the client. */
   close(): Promise<void>;
+  /** The process the client started, for a stdio client. */
+  pid?: number;
 }
 
 function newClient(): Client {
@@ -45,7 +47,7 @@ export async function connectStdio(command: string, args: string[]): Promise<Ben
   transport.stderr?.on('data', () => {});
   const client = newClient();
   await client.connect(transport);
-  return { client, close: () => client.close() };
+  return { client, close: () => client.close(), ...(transport.pid ? { pid: transport.pid } : {}) };
 }
 
 /** Connects a client to a streamable HTTP endpoint. */

@@ -3,6 +3,7 @@
  * [--no-docs]`): runs the scenarios of issue 8 one after the other, writes the JSON results and
  * a Markdown table, and (full mode) the generated part of `docs/performance.md`.
  */
+import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -23,14 +24,25 @@ import { FULL_SIZES, QUICK_SIZES } from './sizes';
 
 const SCENARIOS: Scenario[] = [inMemoryHop, httpFront, roundTrips, cache, memory, startup];
 
+/** The version of an installed package, found by walking up from its entry point. */
 function versionOf(require: NodeJS.Require, name: string): string {
   try {
-    return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as {
-      version: string;
-    }).version;
+    let dir = path.dirname(require.resolve(name));
+    for (let depth = 0; depth < 6; depth += 1) {
+      const file = path.join(dir, 'package.json');
+      if (fs.existsSync(file)) {
+        const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
+        if (manifest.name === name && manifest.version) return manifest.version;
+      }
+      dir = path.dirname(dir);
+    }
   } catch {
-    return 'unknown';
+    // Not resolvable: reported as unknown.
   }
+  return 'unknown';
 }
 
 async function runScenario(scenario: Scenario, context: BenchContext): Promise<ScenarioResult> {
@@ -55,6 +67,10 @@ async function runScenario(scenario: Scenario, context: BenchContext): Promise<S
 }
 
 async function main(): Promise<number> {
+  // The SDK's HTTP client passes one AbortSignal to every fetch, and Node 20's fetch leaves a
+  // listener on it per request until garbage collection: without this, a warning line per
+  // request past 1,500 would cost the client side (all HTTP contenders alike) for nothing.
+  setMaxListeners(0);
   const paths = benchPaths();
   const options = parseRunOptions(process.argv.slice(2), paths.appDir);
   const started = new Date();

@@ -27,7 +27,7 @@ export const FULL_SIZES: Sizes = {
   http: { warmupCalls: 200, warmupMs: 500, rounds: 8, roundMs: 300 },
   httpConcurrency: 16,
   roundTrips: { warmup: 50, calls: 500 },
-  cache: { warmupCalls: 500, warmupMs: 300, rounds: 10, roundMs: 200, countedCalls: 200 },
+  cache: { warmupCalls: 500, warmupMs: 300, rounds: 10, roundMs: 150, countedCalls: 200 },
   memorySessions: 500,
   startups: 7,
 };

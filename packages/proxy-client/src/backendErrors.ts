@@ -48,6 +48,29 @@ export function isTransportFailure(error: unknown): boolean {
 }
 
 /**
+ * Whether a request failed because a streamable HTTP backend no longer knows the session it was
+ * sent in (HTTP 404, as after the backend restarted or expired the session). The protocol asks
+ * a client to start a new session then.
+ */
+export function isSessionExpired(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && error.code === 404;
+}
+
+/**
+ * The error of a non-idempotent request (a tool call) sent in a session the backend had lost:
+ * the proxy opened a new session but did not send the request again, since the backend may
+ * have acted on it. The next request uses the new session.
+ * @internal
+ */
+export function sessionExpiredError(backend: string, what: string, cause: unknown): ProxyError {
+  return new ProxyError(
+    ProxyErrorCode.BackendClosed,
+    `Backend ${backend} session expired and was re-initialised; the request was not replayed, retry it: ${what}`,
+    { cause },
+  );
+}
+
+/**
  * What went wrong, for a message: the error's message, with the HTTP status of an HTTP
  * transport error and the message of a cause that adds something.
  * @internal

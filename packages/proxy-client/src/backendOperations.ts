@@ -42,39 +42,52 @@ function withMeta<T extends Record<string, unknown>>(
   return meta ? { ...params, _meta: meta } : params;
 }
 
+/** Operations that may be sent again on a new backend session when the old one expired. */
+const IDEMPOTENT = { idempotent: true } as const;
+
 /**
  * The MCP operations of a proxy client, each one backend request made through
- * {@link BackendOperations.run} (which a proxy client implements).
+ * {@link BackendOperations.run} (which a proxy client implements). Every operation but
+ * `callTool` is idempotent: sent again when the backend lost its session.
  */
 export abstract class BackendOperations {
-  /** Runs one backend request; see `ProxyClient`. */
+  /**
+   * Runs one backend request; see `ProxyClient`. `idempotent` operations may be sent again on a
+   * new backend session when the backend lost the old one; others never are.
+   */
   protected abstract run<T>(
     what: string,
     send: (sdk: Client, options: RequestOptions) => Promise<T>,
+    how?: { idempotent?: boolean },
   ): Promise<T>;
 
   /** Connects (if needed) and returns the SDK client. */
   abstract connect(): Promise<Client>;
 
   async #listAll<T>(method: string, schema: ListSchema, key: string): Promise<T[]> {
-    return this.run(method, async (sdk, options) => {
-      const items: T[] = [];
-      const seen = new Set<string>();
-      let cursor: string | undefined;
-      for (let page = 0; page < MAX_LIST_PAGES; page++) {
-        const params = cursor === undefined ? {} : { cursor };
-        const result = (await sdk.request({ method, params } as never, schema, options)) as Record<
-          string,
-          unknown
-        >;
-        items.push(...((result[key] as T[] | undefined) ?? []));
-        const next = result.nextCursor as string | undefined;
-        if (next === undefined || seen.has(next)) return items;
-        seen.add(next);
-        cursor = next;
-      }
-      throw new Error(`${method} did not end after ${MAX_LIST_PAGES} pages`);
-    });
+    return this.run(
+      method,
+      async (sdk, options) => {
+        const items: T[] = [];
+        const seen = new Set<string>();
+        let cursor: string | undefined;
+        for (let page = 0; page < MAX_LIST_PAGES; page++) {
+          const params = cursor === undefined ? {} : { cursor };
+          const result = (await sdk.request(
+            { method, params } as never,
+            schema,
+            options,
+          )) as Record<string, unknown>;
+          items.push(...((result[key] as T[] | undefined) ?? []));
+          const next = result.nextCursor as string | undefined;
+          if (next === undefined || seen.has(next)) return items;
+          seen.add(next);
+          cursor = next;
+        }
+        throw new Error(`${method} did not end after ${MAX_LIST_PAGES} pages`);
+      },
+      IDEMPOTENT,
+    );
   }
 
   /** Every tool of the backend (all pages). */
@@ -118,58 +131,82 @@ export abstract class BackendOperations {
 
   /** Reads a resource by its backend URI. */
   readResource(uri: string): Promise<ReadResourceResult> {
-    return this.run(`resources/read ${uri}`, (sdk, options) =>
-      sdk.request(
-        { method: 'resources/read', params: withMeta({ uri }) },
-        ReadResourceResultSchema,
-        options,
-      ),
+    return this.run(
+      `resources/read ${uri}`,
+      (sdk, options) =>
+        sdk.request(
+          { method: 'resources/read', params: withMeta({ uri }) },
+          ReadResourceResultSchema,
+          options,
+        ),
+      IDEMPOTENT,
     );
   }
 
   /** Renders a prompt by its backend name. */
   getPrompt(name: string, args: Record<string, string> = {}): Promise<GetPromptResult> {
-    return this.run(`prompts/get ${name}`, (sdk, options) =>
-      sdk.request(
-        { method: 'prompts/get', params: withMeta({ name, arguments: args }) },
-        GetPromptResultSchema,
-        options,
-      ),
+    return this.run(
+      `prompts/get ${name}`,
+      (sdk, options) =>
+        sdk.request(
+          { method: 'prompts/get', params: withMeta({ name, arguments: args }) },
+          GetPromptResultSchema,
+          options,
+        ),
+      IDEMPOTENT,
     );
   }
 
   /** Asks the backend to complete an argument. */
   complete(params: CompleteRequest['params']): Promise<CompleteResult> {
-    return this.run('completion/complete', (sdk, options) =>
-      sdk.request({ method: 'completion/complete', params }, CompleteResultSchema, options),
+    return this.run(
+      'completion/complete',
+      (sdk, options) =>
+        sdk.request({ method: 'completion/complete', params }, CompleteResultSchema, options),
+      IDEMPOTENT,
     );
   }
 
   /** Subscribes to a backend resource's updates. */
   async subscribeResource(uri: string): Promise<void> {
-    await this.run(`resources/subscribe ${uri}`, (sdk, options) =>
-      sdk.request({ method: 'resources/subscribe', params: { uri } }, EmptyResultSchema, options),
+    await this.run(
+      `resources/subscribe ${uri}`,
+      (sdk, options) =>
+        sdk.request({ method: 'resources/subscribe', params: { uri } }, EmptyResultSchema, options),
+      IDEMPOTENT,
     );
   }
 
   /** Unsubscribes from a backend resource's updates. */
   async unsubscribeResource(uri: string): Promise<void> {
-    await this.run(`resources/unsubscribe ${uri}`, (sdk, options) =>
-      sdk.request({ method: 'resources/unsubscribe', params: { uri } }, EmptyResultSchema, options),
+    await this.run(
+      `resources/unsubscribe ${uri}`,
+      (sdk, options) =>
+        sdk.request(
+          { method: 'resources/unsubscribe', params: { uri } },
+          EmptyResultSchema,
+          options,
+        ),
+      IDEMPOTENT,
     );
   }
 
   /** Passes a log level to the backend. */
   async setLoggingLevel(level: LoggingLevel): Promise<void> {
-    await this.run('logging/setLevel', (sdk, options) =>
-      sdk.request({ method: 'logging/setLevel', params: { level } }, EmptyResultSchema, options),
+    await this.run(
+      'logging/setLevel',
+      (sdk, options) =>
+        sdk.request({ method: 'logging/setLevel', params: { level } }, EmptyResultSchema, options),
+      IDEMPOTENT,
     );
   }
 
   /** Pings the backend. */
   async ping(): Promise<void> {
-    await this.run('ping', (sdk, options) =>
-      sdk.request({ method: 'ping' }, EmptyResultSchema, options),
+    await this.run(
+      'ping',
+      (sdk, options) => sdk.request({ method: 'ping' }, EmptyResultSchema, options),
+      IDEMPOTENT,
     );
   }
 

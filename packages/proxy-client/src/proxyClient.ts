@@ -17,7 +17,13 @@ import {
   createBackendClient,
   deliverResponsesInOrder,
 } from './backendConnection';
-import { failureMessage, isTransportFailure, toBackendError } from './backendErrors';
+import {
+  failureMessage,
+  isSessionExpired,
+  isTransportFailure,
+  sessionExpiredError,
+  toBackendError,
+} from './backendErrors';
 import { BackendOperations } from './backendOperations';
 import {
   defaultForwardingHandlers,
@@ -28,6 +34,7 @@ import { InFlightRequests } from './inFlightRequests';
 import { mirrorCapabilities } from './mirrorCapabilities';
 import type { ProxyClientOptions } from './proxyClientOptions';
 import { forwardedHeaders } from './requestMeta';
+import { backendRequestOptions, isConnector } from './requestOptions';
 
 /** How long closing waits for an HTTP backend to acknowledge the end of its session. */
 const CLOSE_WAIT_MS = 2000;
@@ -37,28 +44,20 @@ export type { ProxyClientOptions } from './proxyClientOptions';
 /** A function receiving {@link BackendEvent}s. */
 export type BackendEventListener = (event: BackendEvent, client: ProxyClient) => void;
 
-function isConnector(value: unknown): value is BackendConnector {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as BackendConnector).describe === 'function' &&
-    typeof (value as BackendConnector).connect === 'function' &&
-    'kind' in value
-  );
-}
-
 /**
  * An MCP client for one backend that forwards the backend's requests and notifications
  * (roots, sampling, elicitation, log messages, progress) to the client connected to the
  * proxy, in the context of the client request each backend request serves.
  *
- * It connects on first use. A failure on the way to the backend (an HTTP error such as a 404
- * for a session the backend lost, a dead stdio child) drops the connection, so the next
- * operation reconnects instead of failing forever. Each operation records the client request
- * it serves, so forwarding reaches the right client even when the backend connection outlives
- * the request that opened it; what the backend sends between client requests goes to the
- * client session the client is bound to (see `StatefulProxyClient`), or is refused (requests)
- * or dropped (notifications) with a reason.
+ * It connects on first use. A failure on the way to the backend (an HTTP error, a dead stdio
+ * child) drops the connection, so the next operation reconnects instead of failing forever.
+ * When an HTTP backend lost the session (404), a new one is opened at once: an idempotent
+ * operation (lists, reads, prompts, completion, ping) is sent again on it, a tool call fails
+ * saying so and is never replayed. Each operation records the client request it serves, so
+ * forwarding reaches the right client even when the backend connection outlives the request
+ * that opened it; what the backend sends between client requests goes to the client session
+ * the client is bound to (see `StatefulProxyClient`), or is refused (requests) or dropped
+ * (notifications) with a reason.
  *
  * @example
  * ```ts
@@ -208,35 +207,45 @@ export class ProxyClient extends BackendOperations {
   /**
    * Runs one backend request: connects if needed, records the client request it serves (for
    * forwarding), passes that request's cancellation and progress on, and names the backend
-   * in failures.
+   * in failures. When the backend answers that it lost the session (HTTP 404), a new session
+   * is opened at once; an `idempotent` request is sent again on it, any other fails saying so
+   * (a tool call is never replayed: the backend may have acted on it).
    */
   protected async run<T>(
     what: string,
     send: (sdk: Client, options: RequestOptions) => Promise<T>,
+    how: { idempotent?: boolean } = {},
   ): Promise<T> {
     const front = currentContext();
     this.#users += 1;
     if (front) this.#inFlight.enter(front);
     let sdk: Client | undefined;
+    let expired: ProxyError | undefined;
     try {
       sdk = await this.connect();
       const progress = this.#handlers.progress;
-      const options: RequestOptions = {
-        timeout: this.requestTimeoutMs,
-        resetTimeoutOnProgress: true,
-        ...(front ? { signal: front.signal } : {}),
-        // Always asking for progress lets a long-running backend keep the request alive (progress
-        // restarts the timeout); the handler forwards it only when the client asked for progress.
-        ...(progress
-          ? {
-              onprogress: (p: Progress) =>
-                this.#inFlight.track(front, this.#forwardProgress(progress, p, front)),
-            }
-          : {}),
-      };
-      return await send(sdk, options);
+      const options = backendRequestOptions(
+        front,
+        this.requestTimeoutMs,
+        progress
+          ? (p) => this.#inFlight.track(front, this.#forwardProgress(progress, p, front))
+          : undefined,
+      );
+      try {
+        return await send(sdk, options);
+      } catch (error) {
+        if (!isSessionExpired(error) || front?.signal.aborted) throw error;
+        await this.#drop(sdk);
+        sdk = await this.connect();
+        if (!how.idempotent) {
+          expired = sessionExpiredError(this.name, what, error);
+          throw expired;
+        }
+        this.#logger.info(`Backend ${this.name} session expired; sending again: ${what}`);
+        return await send(sdk, options);
+      }
     } catch (error) {
-      if (front?.signal.aborted) throw error;
+      if (error === expired || front?.signal.aborted) throw error;
       if (sdk && isTransportFailure(error)) await this.#drop(sdk);
       throw toBackendError(error, {
         backend: this.name,

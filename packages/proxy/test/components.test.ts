@@ -103,6 +103,7 @@ describe('proxied components mirror the backend', () => {
     ['add', { a: 1, b: 2 }],
     ['error_tool', {}],
     ['error_with_content', {}],
+    ['error_empty', {}],
     ['meta_tool', {}],
     ['mixed_content', {}],
   ])('passes the result of %s through unchanged', async (name, args) => {
@@ -121,6 +122,10 @@ describe('proxied components mirror the backend', () => {
     expect(rich.structuredContent).toEqual({ code: 7, reason: 'broken' });
     expect(rich._meta).toEqual({ 'example.com/trace': 'e-1' });
     expect((rich.content as Array<{ type: string }>)[0]?.type).toBe('image');
+    expect(await front.client.callTool({ name: 'error_empty', arguments: {} })).toEqual({
+      isError: true,
+      content: [],
+    });
     const sum = await front.client.callTool({ name: 'add', arguments: { a: 1, b: 2 } });
     expect(sum.structuredContent).toEqual({ sum: 3 });
   });

@@ -12,6 +12,7 @@ import {
   defineTool,
   type ProviderServer,
   type ProxyServer,
+  serveHttp,
 } from '@org/proxy';
 import { isPidAlive, waitFor } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -126,6 +127,22 @@ describe('backend errors reach the front', () => {
         text: expect.stringMatching(/^Backend .+ did not answer tools\/call slow within 100 ms$/),
       },
     ]);
+  });
+});
+
+describe('a backend that goes away', () => {
+  it('makes ping and lists fail with errors naming it', async () => {
+    const handle = await serveHttp(demoBackend(), { port: 0 });
+    proxy = createProxy(handle.url, { name: 'front-proxy' });
+    const front = await frontInMemory(proxy);
+    fronts.push(front);
+    await front.client.ping();
+    await handle.close();
+    const named = new RegExp(`127\\.0\\.0\\.1:${handle.port}`);
+    const ping = await failure(() => front.client.ping());
+    expect(ping.message).toMatch(named);
+    const list = await failure(() => front.client.listTools());
+    expect(list.message).toMatch(named);
   });
 });
 

@@ -141,19 +141,18 @@ describe('a proxy of several servers', () => {
     expect(first).toContain('my_server_dotted_name');
     expect(new Set(first).size).toBe(6);
     expect(await names()).toEqual(first);
-    // A shortened name is callable, even by a front that never listed.
+    // Listed in backend order, server by server: long, twin, dotted.
+    expect(first[2]).toBe('my_server_dotted_name');
+    expect(first[0]).toHaveLength(64);
+    expect(first.slice(3).every((name) => name.startsWith('s'.repeat(55)))).toBe(true);
+    // Every name is callable, shortened ones included, even by a front that never listed.
     const front = await frontOf(createProxy(config));
-    const long = first.find((name) => name.startsWith('my_server_very') && !name.includes('twin'));
-    const twin = first.filter((name) => name.startsWith('my_server_very')).find((n) => n !== long);
-    expect(long?.length).toBe(64);
-    for (const [name, text] of [
-      [long, 'long'],
-      [twin, 'twin'],
-      ['my_server_dotted_name', 'dotted'],
-    ]) {
-      const result = await front.client.callTool({ name: name!, arguments: {} });
-      expect(result.content).toEqual([{ type: 'text', text }]);
+    const texts = [];
+    for (const name of first) {
+      const result = await front.client.callTool({ name, arguments: {} });
+      texts.push((result.content as Array<{ text: string }>)[0]?.text);
     }
+    expect(texts).toEqual(['long', 'twin', 'dotted', 'long', 'twin', 'dotted']);
   });
 
   it('reports a collision as an error naming both servers', async () => {

@@ -114,6 +114,24 @@ describe('resource subscriptions', () => {
     ).toEqual(['resource://wave']);
   });
 
+  it('a shared backend session stays subscribed while any front is', async () => {
+    const server = demoBackend();
+    const backend = new CountingBackend(server);
+    const [a, b] = await connect(createProxy(backend, { strategy: 'shared' }), 2);
+    const inboxes = [a!, b!].map((front) => new Inbox(front.client, [UPDATED]));
+    await a!.client.subscribeResource({ uri: 'resource://wave' });
+    await b!.client.subscribeResource({ uri: 'resource://wave' });
+    await a!.client.subscribeResource({ uri: 'resource://wave' });
+    await a!.client.unsubscribeResource({ uri: 'resource://wave' });
+    server.notifyResourceUpdated('resource://wave');
+    await inboxes[1]!.waitFor(UPDATED);
+    await a!.client.ping();
+    expect(inboxes[0]!.count(UPDATED)).toBe(0);
+    await b!.client.unsubscribeResource({ uri: 'resource://wave' });
+    const methods = backend.methods().filter((m) => m.includes('subscribe'));
+    expect(methods).toEqual(['resources/subscribe', 'resources/unsubscribe']);
+  });
+
   it('maps the URIs of a namespaced backend both ways', async () => {
     const server = demoBackend('one');
     const backend = new CountingBackend(server);

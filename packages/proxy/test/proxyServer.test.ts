@@ -8,6 +8,7 @@ import {
   defineTool,
   ProviderServer,
   ProxyClient,
+  ProxyErrorCode,
   ProxyServer,
   serveHttp,
 } from '@org/proxy';
@@ -210,7 +211,12 @@ describe('ProxyServer', () => {
   });
 
   it('needs a backend', () => {
-    expect(() => new ProxyServer({})).toThrow(/clientFactory or at least one backend/);
+    expect(() => new ProxyServer({})).toThrow(
+      expect.objectContaining({
+        code: ProxyErrorCode.InvalidConfig,
+        message: expect.stringMatching(/at least one backend/),
+      }),
+    );
   });
 });
 

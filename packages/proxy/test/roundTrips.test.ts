@@ -85,6 +85,18 @@ describe('backend round trips, counted at the backend', () => {
     expect(backend.count('tools/list')).toBe(1);
   });
 
+  it('with the cache turned off, every call lists the backend first', async () => {
+    const backend = new CountingBackend(demoBackend());
+    proxy = createProxy(backend, { cacheTtlMs: 0 });
+    const front = await frontInMemory(proxy);
+    fronts.push(front);
+    await front.client.listTools();
+    backend.reset();
+    await front.client.callTool({ name: 'greet', arguments: { name: 'x' } });
+    await front.client.callTool({ name: 'greet', arguments: { name: 'y' } });
+    expect(backend.methods()).toEqual(['tools/list', 'tools/call', 'tools/list', 'tools/call']);
+  });
+
   it('ping is one backend ping', async () => {
     const { backend, front } = await setup();
     backend.reset();

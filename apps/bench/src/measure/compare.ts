@@ -1,5 +1,20 @@
 import { type Call, runLoad } from './load';
+import { ownCpuUs } from '../procs/cpuTime';
 import { percentile, type Spread, sortedCopy, spreadOf } from './stats';
+
+function addDelta(
+  into: Record<string, number>,
+  before: Record<string, number>,
+  after: Record<string, number>,
+): void {
+  for (const [role, value] of Object.entries(after)) {
+    into[role] = (into[role] ?? 0) + Math.max(0, value - (before[role] ?? 0));
+  }
+}
+
+function perCall(total: Record<string, number>, calls: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(total).map(([role, us]) => [role, us / calls]));
+}
 
 /** One of the things compared: a name and how to make one call through it. */
 export interface Contender {
@@ -9,6 +24,11 @@ export interface Contender {
   call: Call;
   /** How many client sessions `call` spreads over. @default 1 */
   sessions?: number;
+  /**
+   * CPU time used so far by the processes serving the calls, in microseconds, by role (`proxy`,
+   * `backend`); when set, CPU per call is reported for them and for the client (this process).
+   */
+  cpu?: () => Record<string, number>;
 }
 
 /** How a comparison runs. */
@@ -45,6 +65,8 @@ export interface LoadStats {
   p50PerRound: Spread;
   /** Calls per second: median, lowest and highest round. */
   callsPerSec: Spread;
+  /** CPU microseconds per call by role (`client` is this process), when measured. */
+  cpuUsPerCall?: Record<string, number>;
 }
 
 /**
@@ -61,12 +83,16 @@ export async function compare(
   for (const contender of contenders) await runLoad(contender.call, warmup, concurrency);
   const latencies = contenders.map((): number[] => []);
   const rates = contenders.map((): number[] => []);
+  const cpu = contenders.map((): Record<string, number> => ({}));
   const p50s = contenders.map((): number[] => []);
   for (let round = 0; round < rounds; round += 1) {
     const order = contenders.map((_, i) => i);
     if (round % 2 === 1) order.reverse();
     for (const i of order) {
+      const sample = contenders[i]!.cpu;
+      const before = sample ? { client: ownCpuUs(), ...sample() } : {};
       const run = await runLoad(contenders[i]!.call, { minMs: roundMs }, concurrency);
+      if (sample) addDelta(cpu[i]!, before, { client: ownCpuUs(), ...sample() });
       latencies[i]!.push(...run.latencies);
       rates[i]!.push((run.latencies.length * 1000) / run.elapsedMs);
       p50s[i]!.push(percentile(sortedCopy(run.latencies), 50));
@@ -84,6 +110,7 @@ export async function compare(
       p99Ms: percentile(sorted, 99),
       p50PerRound: spreadOf(p50s[i]!),
       callsPerSec: spreadOf(rates[i]!),
+      ...(contender.cpu ? { cpuUsPerCall: perCall(cpu[i]!, sorted.length) } : {}),
     };
   });
 }

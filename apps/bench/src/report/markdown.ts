@@ -48,7 +48,7 @@ export function renderMarkdown(results: BenchResults): string {
   const header = [
     `Measured on ${results.date.slice(0, 10)} (${results.date}) by \`pnpm bench\`${results.mode === 'quick' ? ' **in quick mode (tiny counts: do not quote these numbers)**' : ''}.`,
     '',
-    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}`,
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.os}; load average ${machine.loadAverage} at the start`,
     `- Node.js ${machine.node}; ${versions}`,
     `- Run time: ${(results.durationMs / 1000).toFixed(0)} s. Targets met: ${summary.met} of ${summary.targets}.`,
   ].join('\n');

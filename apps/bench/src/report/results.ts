@@ -13,6 +13,8 @@ export interface Machine {
   memoryGb: number;
   /** The Node.js version. */
   node: string;
+  /** The 1-minute load average when the run started (other work on the machine adds noise). */
+  loadAverage: number;
 }
 
 /** Everything a run writes to its JSON file. */
@@ -44,6 +46,7 @@ export function currentMachine(): Machine {
     cores: cpus.length,
     memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
+    loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
   };
 }
 

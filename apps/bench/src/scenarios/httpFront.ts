@@ -1,13 +1,29 @@
 import { type BenchClient, callEcho, closeAll, connectHttp, connectStdio } from '../clients';
 import { type CompareOptions, type Contender, compare, type LoadStats } from '../measure/compare';
+import { processCpuUs, treeCpuUs } from '../procs/cpuTime';
 import { echoCommand, type RunningProxy, startMcpProxy, startOurHttpProxy } from '../procs/proxies';
-import { atLeast, loadCells, ratio } from '../report/format';
+import { atLeast, count, loadCells, ratio } from '../report/format';
 import type { BenchContext, Scenario, ScenarioOutput, TargetCheck } from '../scenario';
 
 /** A way to reach the echo backend: directly over stdio, or through an HTTP proxy. */
 interface Route {
   name: string;
   connect(): Promise<BenchClient>;
+  /** CPU time so far of the processes serving `clients`, by role. */
+  cpu(clients: readonly BenchClient[]): Record<string, number>;
+}
+
+/** CPU of a proxy process (`proxy`) and of its children (`backend`). */
+function proxyCpu(proxy: RunningProxy): () => Record<string, number> {
+  return () => {
+    const { own, descendants } = treeCpuUs(proxy.group.pid);
+    return { proxy: own, backend: descendants };
+  };
+}
+
+/** CPU of the stdio children of direct clients (`backend`). */
+function directCpu(clients: readonly BenchClient[]): Record<string, number> {
+  return { backend: clients.reduce((sum, c) => sum + (c.pid ? processCpuUs(c.pid) : 0), 0) };
 }
 
 /** How the calls of one measurement are spread. */
@@ -35,6 +51,7 @@ async function measureMode(routes: readonly Route[], mode: Mode): Promise<LoadSt
         name: route.name,
         sessions: mode.sessions,
         call: (worker) => callEcho(clients[worker % clients.length]!.client),
+        cpu: () => route.cpu(clients),
       });
     }
     return await compare(contenders, { concurrency: mode.concurrency, ...mode.sizes });
@@ -56,24 +73,31 @@ function byName(stats: readonly LoadStats[], name: string): LoadStats {
 
 function modeRows(mode: Mode, stats: readonly LoadStats[]): string[][] {
   const peer = byName(stats, PEER);
+  const cpu = (entry: LoadStats, role: string) => {
+    const us = entry.cpuUsPerCall?.[role];
+    return us === undefined ? '–' : count(us);
+  };
   return stats.map((entry) => [
     mode.label,
     entry.name,
     ...loadCells(entry),
     entry.name === PEER ? '' : ratio(entry.callsPerSec.median / peer.callsPerSec.median),
+    cpu(entry, 'client'),
+    cpu(entry, 'proxy'),
+    cpu(entry, 'backend'),
   ]);
 }
 
 function modeTargets(mode: Mode, stats: readonly LoadStats[]): TargetCheck[] {
   const floor = mode.concurrency === 1 ? 1 : 1.5;
   const peer = byName(stats, PEER).callsPerSec.median;
-  return [
+  return [OURS, OURS_SHARED].map((name) =>
     atLeast(
-      `calls/s ours / mcp-proxy, ${mode.label}`,
-      byName(stats, OURS).callsPerSec.median / peer,
+      `calls/s ${name} / mcp-proxy, ${mode.label}`,
+      byName(stats, name).callsPerSec.median / peer,
       floor,
     ),
-  ];
+  );
 }
 
 async function run(context: BenchContext): Promise<ScenarioOutput> {
@@ -88,10 +112,10 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
     proxies.push(peer);
     const [node, ...args] = echoCommand(paths) as [string, ...string[]];
     const routes: Route[] = [
-      { name: DIRECT, connect: () => connectStdio(node, args) },
-      { name: OURS, connect: () => connectHttp(ours.url) },
-      { name: OURS_SHARED, connect: () => connectHttp(oursShared.url) },
-      { name: PEER, connect: () => connectHttp(peer.url) },
+      { name: DIRECT, connect: () => connectStdio(node, args), cpu: directCpu },
+      { name: OURS, connect: () => connectHttp(ours.url), cpu: proxyCpu(ours) },
+      { name: OURS_SHARED, connect: () => connectHttp(oursShared.url), cpu: proxyCpu(oursShared) },
+      { name: PEER, connect: () => connectHttp(peer.url), cpu: proxyCpu(peer) },
     ];
     const c = sizes.httpConcurrency;
     const modes: Mode[] = [
@@ -115,6 +139,9 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
             'p99 ms',
             'calls/s (round min–max)',
             'calls/s vs mcp-proxy',
+            'CPU µs/call: client',
+            'proxy',
+            'backend',
           ],
           rows: measured.flatMap(({ mode, stats }) => modeRows(mode, stats)),
         },
@@ -122,7 +149,8 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
       targets: measured.flatMap(({ mode, stats }) => modeTargets(mode, stats)),
       notes: [
         `The same SDK client (streamable HTTP) calls \`echo\` on the stdio echo backend through our CLI (\`org-mcp-proxy --transport http -- node echoBackend.js\`) and through \`mcp-proxy\` ${paths.mcpProxyVersion} (\`mcp-proxy --host 127.0.0.1 --port N -- node echoBackend.js\`, its streamable HTTP endpoint \`/mcp\`), both with default settings otherwise. "direct stdio" is an SDK client talking to the echo backend over stdio with no proxy: the floor.`,
-        '`mcp-proxy` runs one backend child shared by every client session; our default `per-session` strategy runs one backend child per client session (16 children with 16 sessions), `--strategy shared` one for all, as `mcp-proxy` does. The targets are checked on our default.',
+        '`mcp-proxy` runs one backend child shared by every client session; our default `per-session` strategy runs one backend child per client session (16 children with 16 sessions), `--strategy shared` one for all, as `mcp-proxy` does. The targets are checked for both.',
+        'Client, proxy and backend share the 2 cores, so calls/s is bounded by their sum. The CPU columns say where the time goes: CPU time per call (user + system, from `/proc` and `process.cpuUsage()` over the measured rounds) of the benchmark process (the SDK client), of the proxy process, and of the backend child(ren). The proxy column is the proxy\'s own cost.',
         'c=16, 1 session: 16 requests in flight on one session. c=16, 16 sessions: 16 sessions with one request in flight each.',
       ],
       data: Object.fromEntries(measured.map(({ mode, stats }) => [mode.label, stats])),

@@ -1,18 +1,23 @@
 /**
- * Entry point of the child process of the memory scenario (`dist/memoryChild.js`, run with
- * `--expose-gc` and an IPC channel): it serves a per-session proxy of an in-process echo
- * backend over streamable HTTP and answers memory readings, taken after garbage collection.
+ * Entry point of the child process of the memory scenario (`dist/memoryChild.js <target>`, run
+ * with `--expose-gc` and an IPC channel): it serves over streamable HTTP a per-session proxy of an
+ * in-process echo backend (`proxy`) or, for reference, the echo server alone (`plain`), and
+ * answers memory readings taken after garbage collection.
  */
 import { createProxy, serveHttp } from '@org/proxy';
 import { createEchoServer } from '../backends/echoServer';
-import type { ChildMessage, MemoryReading, ParentMessage } from './memoryProtocol';
+import type { ChildMessage, MemoryReading, MemoryTarget, ParentMessage } from './memoryProtocol';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('The memory child needs --expose-gc');
 const collect = gc;
 
-const proxy = createProxy({ server: () => createEchoServer() }, { strategy: 'per-session' });
-const http = await serveHttp(proxy, { host: '127.0.0.1', port: 0 });
+const target = (process.argv[2] ?? 'proxy') as MemoryTarget;
+const proxy =
+  target === 'proxy'
+    ? createProxy({ server: () => createEchoServer() }, { strategy: 'per-session' })
+    : undefined;
+const http = await serveHttp(proxy ?? (() => createEchoServer()), { host: '127.0.0.1', port: 0 });
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -30,12 +35,13 @@ async function reading(): Promise<MemoryReading> {
     heapUsed: usage.heapUsed,
     external: usage.external,
     sessions: http.sessionCount(),
+    sockets: process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length,
   };
 }
 
 async function stop(): Promise<void> {
   await http.close();
-  await proxy.close();
+  await proxy?.close();
   process.disconnect();
 }
 

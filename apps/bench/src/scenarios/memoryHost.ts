@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { ChildMessage, MemoryReading, ParentMessage } from './memoryProtocol';
+import type { ChildMessage, MemoryReading, MemoryTarget, ParentMessage } from './memoryProtocol';
 
 const REPLY_TIMEOUT_MS = 30_000;
 
@@ -16,9 +16,9 @@ export class MemoryHost {
     this.#exited = exited;
   }
 
-  /** Forks `script` with `--expose-gc` and waits until it serves. */
-  static async start(script: string): Promise<MemoryHost> {
-    const child = fork(script, [], {
+  /** Forks `script` with `--expose-gc` and waits until it serves `target`. */
+  static async start(script: string, target: MemoryTarget): Promise<MemoryHost> {
+    const child = fork(script, [target], {
       execArgv: ['--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -8,7 +8,12 @@ export interface MemoryReading {
   external: number;
   /** Open client sessions of the HTTP server. */
   sessions: number;
+  /** Open TCP sockets (SSE streams and keep-alive connections). */
+  sockets: number;
 }
+
+/** What the memory child serves: the proxy, or the echo server alone for reference. */
+export type MemoryTarget = 'proxy' | 'plain';
 
 /** What the runner asks the memory child. */
 export type ParentMessage = { type: 'measure' } | { type: 'stop' };

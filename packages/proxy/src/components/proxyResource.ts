@@ -2,7 +2,8 @@ import type {
   Resource as McpResource,
   ReadResourceResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { Resource, type SpanAttributes } from '@org/core';
+import { type Context, Resource, type SpanAttributes } from '@org/core';
+import { subscribeBackend, unsubscribeBackend } from './backendSubscriptions';
 import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
 
 /**
@@ -63,16 +64,19 @@ export class ProxyResource extends Resource {
     return exposeContents(await client.readResource(this.backendUri), this.backendUri, this.uri);
   }
 
-  /** Subscribes to the backend resource's updates. */
-  override async subscribe(): Promise<void> {
+  /**
+   * Subscribes to the backend resource's updates (once per backend session, however many
+   * client sessions it serves).
+   */
+  override async subscribe(context?: Context): Promise<void> {
     const client = await this.clientFactory();
-    await client.subscribeResource(this.backendUri);
+    await subscribeBackend(client, this.backendUri, this.uri, context);
   }
 
-  /** Unsubscribes from the backend resource's updates. */
+  /** Unsubscribes from the backend resource's updates, once no client session wants them. */
   override async unsubscribe(): Promise<void> {
     const client = await this.clientFactory();
-    await client.unsubscribeResource(this.backendUri);
+    await unsubscribeBackend(client, this.backendUri);
   }
 
   /** The component's own attributes, the provider type and the backend URI (never unset). */

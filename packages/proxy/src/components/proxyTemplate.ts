@@ -2,12 +2,14 @@ import type { ResourceTemplate as McpResourceTemplate } from '@modelcontextproto
 import {
   type CompletionRequest,
   type CompletionResult,
+  type Context,
   type Resource,
   ResourceTemplate,
   type SpanAttributes,
   UriTemplate,
   type UriTemplateParams,
 } from '@org/core';
+import { subscribeBackend, unsubscribeBackend } from './backendSubscriptions';
 import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
 import { ProxyResource } from './proxyResource';
 
@@ -69,18 +71,18 @@ export class ProxyTemplate extends ResourceTemplate {
     return backendUri === uri ? resource : resource.withUri(uri);
   }
 
-  /** Subscribes to the backend resource that `uri` names. */
-  override async subscribe(uri: string): Promise<void> {
+  /** Subscribes to the backend resource that `uri` names (see `ProxyResource.subscribe`). */
+  override async subscribe(uri: string, context?: Context): Promise<void> {
     const params = this.matches(uri) ?? {};
     const client = await this.clientFactory();
-    await client.subscribeResource(this.backendUriFor(uri, params));
+    await subscribeBackend(client, this.backendUriFor(uri, params), uri, context);
   }
 
-  /** Unsubscribes from the backend resource that `uri` names. */
+  /** Unsubscribes from the backend resource that `uri` names, once no client session wants it. */
   override async unsubscribe(uri: string): Promise<void> {
     const params = this.matches(uri) ?? {};
     const client = await this.clientFactory();
-    await client.unsubscribeResource(this.backendUriFor(uri, params));
+    await unsubscribeBackend(client, this.backendUriFor(uri, params));
   }
 
   /** Asks the backend to complete a template variable. */

@@ -4,6 +4,7 @@ import {
   type ProviderTransform,
   transformProvider,
 } from '@org/core';
+import { ProxyError, ProxyErrorCode } from '@org/transports';
 import type { ClientFactory } from '../components/clientFactory';
 import { boundedNamespace } from '../config/boundedNamespace';
 import { ProxyGroupProvider } from '../provider/proxyGroupProvider';
@@ -59,8 +60,12 @@ export class ProxyServer extends ProviderServer {
     const { clientFactory, backends: given, cacheTtlMs, cacheStore, ...serverOptions } = options;
     super({ name: 'mcp-proxy', capabilities: {}, onProviderError: 'raise', ...serverOptions });
     const backends = given ?? (clientFactory ? [{ name: 'backend', clientFactory }] : []);
-    if (backends.length === 0)
-      throw new TypeError('A ProxyServer needs a clientFactory or at least one backend');
+    if (backends.length === 0) {
+      throw new ProxyError(
+        ProxyErrorCode.InvalidConfig,
+        'A ProxyServer needs a clientFactory or at least one backend',
+      );
+    }
     this.backends = backends;
     const providers = backends.map(
       (backend) =>
