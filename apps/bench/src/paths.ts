@@ -21,7 +21,11 @@ export interface BenchPaths {
   mcpProxyVersion: string;
 }
 
-function binOf(require: NodeJS.Require, pkg: string, bin: string): { file: string; version: string } {
+function binOf(
+  require: NodeJS.Require,
+  pkg: string,
+  bin: string,
+): { file: string; version: string } {
   const manifestPath = require.resolve(`${pkg}/package.json`);
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
     version: string;

@@ -25,9 +25,9 @@ import { FULL_SIZES, QUICK_SIZES } from './sizes';
 const SCENARIOS: Scenario[] = [inMemoryHop, httpFront, roundTrips, cache, memory, startup];
 
 /** The version of an installed package, found by walking up from its entry point. */
-function versionOf(require: NodeJS.Require, name: string): string {
+function versionOf(require: NodeJS.Require, name: string, entry = name): string {
   try {
-    let dir = path.dirname(require.resolve(name));
+    let dir = path.dirname(require.resolve(entry));
     for (let depth = 0; depth < 6; depth += 1) {
       const file = path.join(dir, 'package.json');
       if (fs.existsSync(file)) {
@@ -71,6 +71,13 @@ async function main(): Promise<number> {
   // listener on it per request until garbage collection: without this, a warning line per
   // request past 1,500 would cost the client side (all HTTP contenders alike) for nothing.
   setMaxListeners(0);
+  const initial = snapshotProcesses();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      reapLeftovers(initial);
+      process.exit(130);
+    });
+  }
   const paths = benchPaths();
   const options = parseRunOptions(process.argv.slice(2), paths.appDir);
   const started = new Date();
@@ -79,7 +86,8 @@ async function main(): Promise<number> {
     quick: options.quick,
     sizes: options.quick ? QUICK_SIZES : FULL_SIZES,
     paths,
-    log: (line) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}`),
+    log: (line) =>
+      console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${line}`),
   };
   const chosen = SCENARIOS.filter((s) => !options.only || options.only.includes(s.id));
   const scenarios: ScenarioResult[] = [];
@@ -92,7 +100,11 @@ async function main(): Promise<number> {
     machine: currentMachine(),
     versions: {
       '@org/proxy': versionOf(require, '@org/proxy'),
-      '@modelcontextprotocol/sdk': versionOf(require, '@modelcontextprotocol/sdk'),
+      '@modelcontextprotocol/sdk': versionOf(
+        require,
+        '@modelcontextprotocol/sdk',
+        '@modelcontextprotocol/sdk/client/index.js',
+      ),
       'mcp-proxy': paths.mcpProxyVersion,
     },
     durationMs: performance.now() - t0,

@@ -31,12 +31,15 @@ export function parseRunOptions(argv: readonly string[], appDir: string): RunOpt
   const jsonFile = path.resolve(
     values.out ?? path.join(appDir, 'results', quick ? 'quick.json' : 'latest.json'),
   );
-  const only = values.only?.split(',').map((id) => id.trim()).filter(Boolean);
+  const only = values.only
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
   return {
     quick,
     only,
     jsonFile,
-    markdownFile: jsonFile.replace(/\.json$/, '') + '.md',
+    markdownFile: `${jsonFile.replace(/\.json$/, '')}.md`,
     updateDocs: !quick && !values['no-docs'] && only === undefined,
   };
 }

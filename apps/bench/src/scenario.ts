@@ -62,7 +62,10 @@ export interface BenchContext {
 }
 
 /** The part of a result a scenario returns; the runner adds timing and leftovers. */
-export type ScenarioOutput = Pick<ScenarioResult, 'title' | 'tables' | 'targets' | 'notes' | 'data'>;
+export type ScenarioOutput = Pick<
+  ScenarioResult,
+  'title' | 'tables' | 'targets' | 'notes' | 'data'
+>;
 
 /** A scenario of the benchmark. */
 export interface Scenario {

@@ -13,6 +13,8 @@ export interface BackendFailure {
   connectionClosed: boolean;
   /** The request timeout in force. */
   timeoutMs: number;
+  /** Why the connection closed, when the transport said (a stdio child's exit). */
+  closeReason?: string;
 }
 
 /** The HTTP status of an SDK HTTP transport error, when it has one. */
@@ -45,6 +47,17 @@ export function isTransportFailure(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code === 'string' && /^E[A-Z]+$|^ERR_STREAM_/.test(code)) return true;
   return error.message === 'Not connected';
+}
+
+/**
+ * Why a connection closed, from an error its transport reported: a stdio child's exit
+ * (`exited with signal SIGKILL`), or undefined for any other error.
+ * @internal
+ */
+export function closeReasonOf(error: unknown): string | undefined {
+  if (!(error instanceof ProxyError) || error.code !== ProxyErrorCode.BackendClosed)
+    return undefined;
+  return error.message.replace(/^Backend \S+ /, '');
 }
 
 /**
@@ -108,7 +121,7 @@ export function toBackendError(error: unknown, failure: BackendFailure): unknown
     if (error.code === ErrorCode.ConnectionClosed && failure.connectionClosed) {
       return new ProxyError(
         ProxyErrorCode.BackendClosed,
-        `Backend ${failure.backend} closed the connection during ${failure.what}`,
+        `Backend ${failure.backend} closed the connection during ${failure.what}${failure.closeReason ? `: ${failure.closeReason}` : ''}`,
         { cause: error },
       );
     }

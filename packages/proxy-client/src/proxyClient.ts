@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ClientCapabilities, Progress } from '@modelcontextprotocol/sdk/types.js';
-import { type Context, currentContext, type FrontSession, runWithContext } from '@org/core';
+import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { currentContext, type FrontSession } from '@org/core';
 import {
   type BackendConnector,
   type BackendTarget,
@@ -18,6 +18,7 @@ import {
   deliverResponsesInOrder,
 } from './backendConnection';
 import {
+  closeReasonOf,
   failureMessage,
   isSessionExpired,
   isTransportFailure,
@@ -34,7 +35,7 @@ import { InFlightRequests } from './inFlightRequests';
 import { mirrorCapabilities } from './mirrorCapabilities';
 import type { ProxyClientOptions } from './proxyClientOptions';
 import { forwardedHeaders } from './requestMeta';
-import { backendRequestOptions, isConnector } from './requestOptions';
+import { backendRequestOptions, forwardProgress, isConnector } from './requestOptions';
 
 /** How long closing waits for an HTTP backend to acknowledge the end of its session. */
 const CLOSE_WAIT_MS = 2000;
@@ -75,6 +76,7 @@ export class ProxyClient extends BackendOperations {
   readonly #logger: Logger;
   readonly #listeners = new Set<BackendEventListener>();
   readonly #inFlight = new InFlightRequests();
+  readonly #closeReasons = new WeakMap<Client, string>();
   #sdk: Client | undefined;
   #connecting: Promise<Client> | undefined;
   #users = 0;
@@ -183,6 +185,10 @@ export class ProxyClient extends BackendOperations {
     let transport: Awaited<ReturnType<BackendConnector['connect']>> | undefined;
     try {
       transport = await this.connector.connect(headers ? { headers } : {});
+      sdk.onerror = (error) => {
+        const reason = closeReasonOf(error);
+        if (reason) this.#closeReasons.set(sdk, reason);
+      };
       sdk.onclose = () => {
         if (this.#sdk !== sdk) return;
         this.#sdk = undefined;
@@ -224,11 +230,16 @@ export class ProxyClient extends BackendOperations {
     try {
       sdk = await this.connect();
       const progress = this.#handlers.progress;
+      // Progress belongs to the request that asked for it (none: dropped), whatever else is in flight.
       const options = backendRequestOptions(
         front,
         this.requestTimeoutMs,
         progress
-          ? (p) => this.#inFlight.track(front, this.#forwardProgress(progress, p, front))
+          ? (p) =>
+              this.#inFlight.track(
+                front,
+                forwardProgress(progress, p, { ...this.forwardingTarget(), front }),
+              )
           : undefined,
       );
       try {
@@ -252,27 +263,12 @@ export class ProxyClient extends BackendOperations {
         what,
         connectionClosed: sdk !== undefined && this.#sdk !== sdk,
         timeoutMs: this.requestTimeoutMs,
+        closeReason: sdk && this.#closeReasons.get(sdk),
       });
     } finally {
       if (front) await this.#inFlight.leave(front);
       this.#users -= 1;
       if (this.#users === 0 && this.options.closeWhenIdle) await this.close();
-    }
-  }
-
-  async #forwardProgress(
-    handler: NonNullable<ForwardingHandlers['progress']>,
-    progress: Progress,
-    front: Context | undefined,
-  ): Promise<void> {
-    // Progress belongs to the request that asked for it (none: dropped), whatever else is in flight.
-    const target = { ...this.forwardingTarget(), front };
-    try {
-      await runWithContext(front, () => handler(progress, target));
-    } catch (error) {
-      this.#logger.debug(
-        `Cannot forward progress from backend ${this.name}: ${(error as Error).message}`,
-      );
     }
   }
 

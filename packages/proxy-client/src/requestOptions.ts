@@ -1,7 +1,8 @@
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
-import type { Context } from '@org/core';
+import { type Context, runWithContext } from '@org/core';
 import type { BackendConnector } from '@org/transports';
+import type { ForwardingHandlers, ForwardingTarget } from './forwardingHandlers';
 
 /** Whether a proxy client's target is a connector already (else one is made from it). @internal */
 export function isConnector(value: unknown): value is BackendConnector {
@@ -32,4 +33,19 @@ export function backendRequestOptions(
     ...(front ? { signal: front.signal } : {}),
     ...(onprogress ? { onprogress } : {}),
   };
+}
+
+/** Forwards one progress notification of the backend to `target.front` (if any), in its context. @internal */
+export async function forwardProgress(
+  handler: NonNullable<ForwardingHandlers['progress']>,
+  progress: Progress,
+  target: ForwardingTarget,
+): Promise<void> {
+  try {
+    await runWithContext(target.front, () => handler(progress, target));
+  } catch (error) {
+    target.logger.debug(
+      `Cannot forward progress from backend ${target.backend}: ${(error as Error).message}`,
+    );
+  }
 }

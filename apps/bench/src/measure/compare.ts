@@ -1,5 +1,5 @@
-import { type Call, runLoad } from './load';
 import { ownCpuUs } from '../procs/cpuTime';
+import { type Call, runLoad } from './load';
 import { percentile, type Spread, sortedCopy, spreadOf } from './stats';
 
 function addDelta(

@@ -8,13 +8,11 @@ const OUTPUT_LIMIT = 8_192;
 export class ChildGroup {
   /** The process (and group) id. */
   readonly pid: number;
-  readonly #child: ChildProcess;
   readonly #exited: Promise<void>;
   #output = '';
   #listeners = new Set<() => void>();
 
   private constructor(child: ChildProcess) {
-    this.#child = child;
     this.pid = child.pid!;
     trackGroup(this.pid);
     const collect = (chunk: Buffer): void => {

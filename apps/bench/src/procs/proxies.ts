@@ -48,10 +48,7 @@ export async function startOurHttpProxy(
   paths: BenchPaths,
   strategy: string,
 ): Promise<RunningProxy> {
-  const group = await ChildGroup.start(
-    process.execPath,
-    ourHttpArgs(paths, { port: 0, strategy }),
-  );
+  const group = await ChildGroup.start(process.execPath, ourHttpArgs(paths, { port: 0, strategy }));
   try {
     const match = await group.waitForOutput(/Proxy listening on (http\S+)/, 15_000);
     return { url: match[1]!, group };

@@ -1,6 +1,12 @@
 import { createProxy, serveInMemory } from '@org/proxy';
 import { createEchoServer } from '../backends/echoServer';
-import { type BenchClient, callEcho, closeAll, connectInMemory, connectTransport } from '../clients';
+import {
+  type BenchClient,
+  callEcho,
+  closeAll,
+  connectInMemory,
+  connectTransport,
+} from '../clients';
 import { compare, type LoadStats } from '../measure/compare';
 import { atLeast, atMost, loadCells, ratio } from '../report/format';
 import type { BenchContext, Scenario, ScenarioOutput, TargetCheck } from '../scenario';

@@ -36,7 +36,8 @@ async function openSessions(url: string, n: number): Promise<BenchClient[]> {
  */
 async function settledReading(host: MemoryHost, expected: number): Promise<MemoryReading> {
   const deadline = performance.now() + 10_000;
-  const settled = (r: MemoryReading) => r.sessions === expected && (expected > 0 || r.sockets === 0);
+  const settled = (r: MemoryReading) =>
+    r.sessions === expected && (expected > 0 || r.sockets === 0);
   let reading = await host.measure();
   while (!settled(reading) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -109,7 +110,12 @@ function memoryTargets(proxy: Cycles, n: number): TargetCheck[] {
   const { baseline, first, second } = proxy;
   const perSession = (bytes: number) => Math.max(0, bytes / n);
   return [
-    atMost('proxy RSS growth per idle session', (first.open.rss - baseline.rss) / n, 100 * 1024, kb),
+    atMost(
+      'proxy RSS growth per idle session',
+      (first.open.rss - baseline.rss) / n,
+      100 * 1024,
+      kb,
+    ),
     atMost(
       'proxy RSS left per session by a second open-and-close cycle over the first',
       perSession(second.closed.rss - first.closed.rss),
@@ -132,6 +138,9 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
   const proxy = await measureTarget(script, 'proxy', n);
   context.log(`memory, ${n} sessions, echo server alone`);
   const plain = await measureTarget(script, 'plain', n);
+  const growth = (cycles: Cycles, key: 'rss' | 'heapUsed') =>
+    (cycles.first.open[key] - cycles.baseline[key]) / n;
+  const share = `The proxy's own share per session (proxy minus echo alone, first cycle): ${kb(growth(proxy, 'rss') - growth(plain, 'rss'))} RSS, ${kb(growth(proxy, 'heapUsed') - growth(plain, 'heapUsed'))} heap; the rest is what any SDK server session served over streamable HTTP costs.`;
   return {
     title: 'Memory per idle session (streamable HTTP, per-session strategy)',
     tables: [
@@ -152,6 +161,7 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
     notes: [
       `"proxy": \`createProxy\` of an in-process echo backend (per-session strategy, so each front session has its own backend session, whose SDK server lives in the same process and is counted too) served with \`serveHttp\`. "echo alone": the echo server itself served with \`serveHttp\`, no proxy, for reference: the difference is the proxy's own share. Each runs in a child process started with \`--expose-gc\`; every reading follows \`gc()\`.`,
       `The runner opens ${n} streamable HTTP sessions (${OPEN_PARALLEL} at a time), each making one \`tools/call\`, then leaves them idle (each keeps its standalone SSE stream, one socket, open) and reads; then closes them all (DELETE) and reads once the server reports 0 sessions and 0 sockets (idle keep-alive connections expire after about 5 s); then does it all a second time. The baseline follows a warm-up cycle of ${WARM_SESSIONS} sessions.`,
+      share,
       'After closing, RSS and heap come back down but not quite to the baseline: V8 and the allocator keep some pages and table capacity they grew into (the echo server alone shows the same one-time residue). A leak would grow with every cycle, so "no growth left" is checked as a second open-and-close cycle leaving nothing over the first.',
     ],
     data: { sessions: n, proxy, plain },

@@ -46,7 +46,8 @@ async function stop(): Promise<void> {
 }
 
 process.on('message', (message: ParentMessage) => {
-  const work = message.type === 'measure' ? reading().then((r) => send({ type: 'reading', ...r })) : stop();
+  const work =
+    message.type === 'measure' ? reading().then((r) => send({ type: 'reading', ...r })) : stop();
   work.catch((error: unknown) => send({ type: 'error', message: String(error) }));
 });
 process.on('disconnect', () => process.exit(0));

@@ -25,7 +25,8 @@ export class MemoryHost {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       const ready = await nextMessage(child);
-      if (ready.type !== 'ready') throw new Error(`Memory child did not start: ${JSON.stringify(ready)}`);
+      if (ready.type !== 'ready')
+        throw new Error(`Memory child did not start: ${JSON.stringify(ready)}`);
       return new MemoryHost(child, ready.url, exited);
     } catch (error) {
       child.kill('SIGKILL');
@@ -38,7 +39,8 @@ export class MemoryHost {
     const reply = nextMessage(this.#child);
     this.#send({ type: 'measure' });
     const message = await reply;
-    if (message.type !== 'reading') throw new Error(`Memory child failed: ${JSON.stringify(message)}`);
+    if (message.type !== 'reading')
+      throw new Error(`Memory child failed: ${JSON.stringify(message)}`);
     const { type: _type, ...reading } = message;
     return reading;
   }

@@ -72,7 +72,8 @@ function starters(paths: BenchPaths): Starter[] {
     {
       name: OURS_HTTP,
       front: 'streamable HTTP',
-      once: () => timedHttp((port) => ourHttpArgs(paths, { port, strategy: 'per-session' }), '/mcp'),
+      once: () =>
+        timedHttp((port) => ourHttpArgs(paths, { port, strategy: 'per-session' }), '/mcp'),
     },
     {
       name: PEER,
@@ -121,7 +122,9 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
       `Each program is spawned with \`node <script>\` (no shell, no npx) in front of the stdio echo backend, ${context.sizes.startups} times each in alternating order; the time runs from the spawn to the answer of the first \`tools/list\` of a fresh SDK client, initialize included. \`mcp-proxy\` serves only HTTP (streamable HTTP and SSE), not a stdio front, so ours is measured with its stdio front (the client spawns it) and with its HTTP front; both HTTP fronts are given a free port and polled with TCP connects every 2 ms until they accept, then the client connects to \`/mcp\`.`,
       '`mcp-proxy` starts its backend child before listening; ours starts it on the first request that needs it. Either way the measured time includes the backend start.',
     ],
-    data: Object.fromEntries(list.map((starter, i) => [starter.name, { ...spreads[i], runs: times[i] }])),
+    data: Object.fromEntries(
+      list.map((starter, i) => [starter.name, { ...spreads[i], runs: times[i] }]),
+    ),
   };
 }
 

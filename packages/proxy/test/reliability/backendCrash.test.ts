@@ -53,7 +53,7 @@ describe('a backend child killed mid-call', () => {
     expect(killed).toBe(true);
     expect(elapsedMs).toBeLessThan(2000);
     expect(failure).toContain('echo-backend');
-    expect(failure).toMatch(/closed the connection|exited/);
+    expect(failure).toMatch(/closed the connection during tools\/call hang: exited with signal SIGKILL/);
 
     await waitFor(() => !isPidAlive(pidA), { what: `killed child ${pidA} to be gone` });
     const restarted = await pidOf(a);
