@@ -5,7 +5,7 @@ import {
   Prompt,
   type SpanAttributes,
 } from '@org/core';
-import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
+import { type ClientFactory, completeOnBackend, SPAN_PROVIDER_TYPE } from './clientFactory';
 
 /**
  * A prompt rendered by a backend. It keeps every field of the backend's prompt that the SDK
@@ -48,13 +48,11 @@ export class ProxyPrompt extends Prompt {
 
   /** Asks the backend to complete an argument. */
   override async complete(request: CompletionRequest): Promise<CompletionResult> {
-    const client = await this.clientFactory();
-    const result = await client.complete({
-      ref: { type: 'ref/prompt', name: this.backendName },
-      argument: request.argument,
-      ...(request.arguments ? { context: { arguments: request.arguments } } : {}),
-    });
-    return result.completion;
+    return completeOnBackend(
+      this.clientFactory,
+      { type: 'ref/prompt', name: this.backendName },
+      request,
+    );
   }
 
   /** The component's own attributes, the provider type and the backend name (never unset). */

@@ -10,7 +10,7 @@ import {
   type UriTemplateParams,
 } from '@org/core';
 import { subscribeBackend, unsubscribeBackend } from './backendSubscriptions';
-import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
+import { type ClientFactory, completeOnBackend, SPAN_PROVIDER_TYPE } from './clientFactory';
 import { ProxyResource } from './proxyResource';
 
 /**
@@ -87,13 +87,11 @@ export class ProxyTemplate extends ResourceTemplate {
 
   /** Asks the backend to complete a template variable. */
   override async complete(request: CompletionRequest): Promise<CompletionResult> {
-    const client = await this.clientFactory();
-    const result = await client.complete({
-      ref: { type: 'ref/resource', uri: this.backendUriTemplate },
-      argument: request.argument,
-      ...(request.arguments ? { context: { arguments: request.arguments } } : {}),
-    });
-    return result.completion;
+    return completeOnBackend(
+      this.clientFactory,
+      { type: 'ref/resource', uri: this.backendUriTemplate },
+      request,
+    );
   }
 
   /** The component's own attributes, the provider type and the backend URI template (never unset). */
