@@ -15,10 +15,14 @@ export interface RunOptions {
   updateDocs: boolean;
 }
 
-/** Parses `--quick`, `--only a,b`, `--out file.json` and `--no-docs`. */
+/**
+ * Parses `--quick`, `--only a,b`, `--out file.json` and `--no-docs` (a leading `--`, as
+ * `pnpm bench -- --only x` passes it, is skipped). Without `--out`, results go to
+ * `results/latest.json` (full run), `results/quick.json` or `results/partial.json` (`--only`).
+ */
 export function parseRunOptions(argv: readonly string[], appDir: string): RunOptions {
   const { values } = parseArgs({
-    args: [...argv],
+    args: argv[0] === '--' ? argv.slice(1) : [...argv],
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -28,9 +32,8 @@ export function parseRunOptions(argv: readonly string[], appDir: string): RunOpt
     strict: true,
   });
   const quick = values.quick ?? false;
-  const jsonFile = path.resolve(
-    values.out ?? path.join(appDir, 'results', quick ? 'quick.json' : 'latest.json'),
-  );
+  const defaultName = quick ? 'quick.json' : values.only ? 'partial.json' : 'latest.json';
+  const jsonFile = path.resolve(values.out ?? path.join(appDir, 'results', defaultName));
   const only = values.only
     ?.split(',')
     .map((id) => id.trim())

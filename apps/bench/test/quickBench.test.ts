@@ -49,7 +49,7 @@ describe('the quick benchmark', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-quick-'));
   const jsonFile = path.join(dir, 'quick.json');
   let run: { code: number | null; output: string };
-  // biome-ignore lint/suspicious/noExplicitAny: the JSON file is checked field by field below.
+  // The JSON file is checked field by field below.
   let results: any;
 
   beforeAll(async () => {

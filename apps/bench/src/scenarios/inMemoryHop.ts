@@ -1,5 +1,6 @@
 import { createProxy, serveInMemory } from '@org/proxy';
 import { createEchoServer } from '../backends/echoServer';
+import { createSdkRelay } from '../backends/sdkRelay';
 import {
   type BenchClient,
   callEcho,
@@ -10,6 +11,10 @@ import {
 import { compare, type LoadStats } from '../measure/compare';
 import { atLeast, atMost, loadCells, ratio } from '../report/format';
 import type { BenchContext, Scenario, ScenarioOutput, TargetCheck } from '../scenario';
+
+const DIRECT = 'direct';
+const RELAY = 'minimal SDK relay (reference)';
+const PROXY = 'through ProxyServer';
 
 function checks(concurrency: number, direct: LoadStats, proxied: LoadStats): TargetCheck[] {
   return [
@@ -22,18 +27,15 @@ function checks(concurrency: number, direct: LoadStats, proxied: LoadStats): Tar
   ];
 }
 
-function rows(direct: LoadStats, proxied: LoadStats): string[][] {
-  const c = String(direct.concurrency);
-  return [
-    [c, 'direct', ...loadCells(direct), '', ''],
-    [
-      c,
-      'through ProxyServer',
-      ...loadCells(proxied),
-      ratio(proxied.p50Ms / direct.p50Ms),
-      ratio(proxied.callsPerSec.median / direct.callsPerSec.median),
-    ],
-  ];
+function rows(stats: readonly LoadStats[]): string[][] {
+  const direct = stats[0]!;
+  return stats.map((entry) => [
+    String(entry.concurrency),
+    entry.name,
+    ...loadCells(entry),
+    entry === direct ? '' : ratio(entry.p50Ms / direct.p50Ms),
+    entry === direct ? '' : ratio(entry.callsPerSec.median / direct.callsPerSec.median),
+  ]);
 }
 
 async function run(context: BenchContext): Promise<ScenarioOutput> {
@@ -42,22 +44,25 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
   try {
     const direct = await connectInMemory({ connect: (t) => createEchoServer().connect(t) });
     clients.push(direct);
+    const relayBackend = await connectInMemory({ connect: (t) => createEchoServer().connect(t) });
+    clients.push(relayBackend);
+    const relay = await connectInMemory(createSdkRelay(relayBackend.client));
+    clients.push(relay);
     const connection = await serveInMemory(proxy);
     const proxied = await connectTransport(connection.clientTransport);
     clients.push(proxied);
     const contenders = [
-      { name: 'direct', call: () => callEcho(direct.client) },
-      { name: 'proxied', call: () => callEcho(proxied.client) },
+      { name: DIRECT, call: () => callEcho(direct.client) },
+      { name: RELAY, call: () => callEcho(relay.client) },
+      { name: PROXY, call: () => callEcho(proxied.client) },
     ];
     const results: LoadStats[][] = [];
-    for (const [concurrency, sizes] of [
-      [1, context.sizes.inMemory],
-      [16, context.sizes.inMemory],
-    ] as const) {
+    for (const concurrency of [1, 16]) {
       context.log(`in-memory hop, concurrency ${concurrency}`);
-      results.push(await compare(contenders, { concurrency, ...sizes }));
+      results.push(await compare(contenders, { concurrency, ...context.sizes.inMemory }));
     }
-    const [c1, c16] = results as [[LoadStats, LoadStats], [LoadStats, LoadStats]];
+    const [c1, c16] = results as [LoadStats[], LoadStats[]];
+    const pick = (stats: LoadStats[], name: string) => stats.find((s) => s.name === name)!;
     return {
       title: 'In-memory hop cost',
       tables: [
@@ -71,12 +76,16 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
             'p50 vs direct',
             'calls/s vs direct',
           ],
-          rows: [...rows(...c1), ...rows(...c16)],
+          rows: [...rows(c1), ...rows(c16)],
         },
       ],
-      targets: [...checks(1, ...c1), ...checks(16, ...c16)],
+      targets: [
+        ...checks(1, pick(c1, DIRECT), pick(c1, PROXY)),
+        ...checks(16, pick(c16, DIRECT), pick(c16, PROXY)),
+      ],
       notes: [
         'An SDK client calls the `echo` tool of an in-process SDK low-level server, either directly over an in-memory transport pair or through a `ProxyServer` (`createProxy`, per-session strategy) served with `serveInMemory`, whose backend is the same echo server in process. Concurrency 16 means 16 requests in flight on one session.',
+        'The "minimal SDK relay" is a reference, not a product: an SDK `Server` whose handlers pass `tools/list` and `tools/call` to an SDK `Client` of the echo server, nothing else. It shows what the second SDK hop alone costs (each hop validates every message with zod on both ends), so the gap between it and `ProxyServer` is the framework\'s own cost (lookup, request context, cancellation and progress plumbing, telemetry).',
       ],
       data: { concurrency1: c1, concurrency16: c16 },
     };

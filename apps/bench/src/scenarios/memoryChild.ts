@@ -33,6 +33,7 @@ async function reading(): Promise<MemoryReading> {
   return {
     rss: usage.rss,
     heapUsed: usage.heapUsed,
+    heapTotal: usage.heapTotal,
     external: usage.external,
     sessions: http.sessionCount(),
     sockets: process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length,

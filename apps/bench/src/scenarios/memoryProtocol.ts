@@ -4,6 +4,8 @@ export interface MemoryReading {
   rss: number;
   /** V8 heap in use, in bytes. */
   heapUsed: number;
+  /** V8 heap reserved (in use or free), in bytes. */
+  heapTotal: number;
   /** Memory of C++ objects bound to JavaScript objects, in bytes. */
   external: number;
   /** Open client sessions of the HTTP server. */
