@@ -55,6 +55,7 @@ export type { Page } from './server/pagination';
 export { paginate } from './server/pagination';
 export type { AddProviderOptions, ProviderServerOptions } from './server/providerServer';
 export { ProviderServer } from './server/providerServer';
+export { sharedJsonSchemaValidator } from './server/sharedValidator';
 export { TRACER_NAME, withComponentSpan } from './telemetry';
 export type { FilterOptions } from './transforms/filter';
 export { filter } from './transforms/filter';

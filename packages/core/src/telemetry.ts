@@ -14,22 +14,20 @@ export async function withComponentSpan<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   const tracer = trace.getTracer(TRACER_NAME);
-  return tracer.startActiveSpan(
-    name,
-    { kind: SpanKind.SERVER, attributes: component.getSpanAttributes() as Attributes },
-    async (span) => {
-      try {
-        return await fn();
-      } catch (error) {
-        span.recordException(error instanceof Error ? error : new Error(String(error)));
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
-        });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  return tracer.startActiveSpan(name, { kind: SpanKind.SERVER }, async (span) => {
+    // Attributes are built only for a span that records: no cost without an SDK registered.
+    if (span.isRecording()) span.setAttributes(component.getSpanAttributes() as Attributes);
+    try {
+      return await fn();
+    } catch (error) {
+      span.recordException(error instanceof Error ? error : new Error(String(error)));
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }

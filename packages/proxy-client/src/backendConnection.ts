@@ -12,7 +12,7 @@ import {
   ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { runWithContext } from '@org/core';
+import { runWithContext, sharedJsonSchemaValidator } from '@org/core';
 import type { ForwardingHandlers, ForwardingTarget } from './forwardingHandlers';
 
 /**
@@ -84,7 +84,10 @@ export interface BackendClientWiring {
  */
 export function createBackendClient(wiring: BackendClientWiring): Client {
   const { handlers, capabilities, target } = wiring;
-  const sdk = new Client(wiring.clientInfo, { capabilities });
+  const sdk = new Client(wiring.clientInfo, {
+    capabilities,
+    jsonSchemaValidator: sharedJsonSchemaValidator(),
+  });
   const inContext = <T>(run: (t: ForwardingTarget) => Promise<T>): Promise<T> => {
     const t = target();
     return runWithContext(t.front, () => run(t));

@@ -83,21 +83,37 @@ export function sessionExpiredError(backend: string, what: string, cause: unknow
   );
 }
 
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/gi;
+
+/**
+ * `text` with every http(s) URL in it stripped of what may be a secret: `user:password@`, the
+ * query string and the fragment (a fetch error quotes the URL it was given, credentials and all).
+ * @internal
+ */
+export function redactUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) =>
+    url.replace(/^(https?:\/\/)[^/?#]*@/i, '$1').replace(/[?#].*$/s, ''),
+  );
+}
+
 /**
  * What went wrong, for a message: the error's message, with the HTTP status of an HTTP
- * transport error and the message of a cause that adds something.
+ * transport error and the message of a cause that adds something, URLs redacted
+ * ({@link redactUrls}).
  * @internal
  */
 export function failureMessage(error: unknown): string {
   const status = httpStatusOf(error);
-  if (status !== undefined) return `HTTP ${status}: ${(error as Error).message}`;
+  if (status !== undefined) return redactUrls(`HTTP ${status}: ${(error as Error).message}`);
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error && cause.message && !error.message.includes(cause.message)
-      ? `${error.message} (${cause.message})`
-      : error.message;
+    return redactUrls(
+      cause instanceof Error && cause.message && !error.message.includes(cause.message)
+        ? `${error.message} (${cause.message})`
+        : error.message,
+    );
   }
-  return String(error);
+  return redactUrls(String(error));
 }
 
 /**

@@ -10,6 +10,7 @@ export type { BackendEvent } from './backendConnection';
 export type { BackendFailure } from './backendErrors';
 export { toBackendError } from './backendErrors';
 export { BackendOperations, MAX_LIST_PAGES } from './backendOperations';
+export { cachePartitionKey } from './cachePartition';
 export type {
   ElicitationHandler,
   ForwardingHandlers,

@@ -26,6 +26,7 @@ import {
   toBackendError,
 } from './backendErrors';
 import { BackendOperations } from './backendOperations';
+import { cachePartitionKey } from './cachePartition';
 import {
   defaultForwardingHandlers,
   type ForwardingHandlers,
@@ -82,6 +83,7 @@ export class ProxyClient extends BackendOperations {
   #users = 0;
   #session: FrontSession | undefined;
   #announced: ClientCapabilities | undefined;
+  #partition: string | undefined;
 
   /**
    * @param target - a URL, command spec, HTTP target, in-process server, or a connector
@@ -168,6 +170,16 @@ export class ProxyClient extends BackendOperations {
     );
   }
 
+  /**
+   * The key under which this client's component lists may be shared with other clients (see
+   * {@link cachePartitionKey}): that of the session it opened, or of the one it would open now.
+   */
+  cachePartition(): string {
+    if (this.#partition !== undefined) return this.#partition;
+    const headers = forwardedHeaders(this.options.forwardHeaders, currentContext());
+    return cachePartitionKey(this.announcedCapabilities(), headers);
+  }
+
   async #open(): Promise<Client> {
     const front = currentContext();
     const capabilities = this.announcedCapabilities();
@@ -193,6 +205,7 @@ export class ProxyClient extends BackendOperations {
         if (this.#sdk !== sdk) return;
         this.#sdk = undefined;
         this.#announced = undefined;
+        this.#partition = undefined;
       };
       await sdk.connect(transport, { timeout: this.requestTimeoutMs });
       deliverResponsesInOrder(transport);
@@ -207,6 +220,7 @@ export class ProxyClient extends BackendOperations {
     }
     this.#sdk = sdk;
     this.#announced = capabilities;
+    this.#partition = cachePartitionKey(capabilities, headers);
     return sdk;
   }
 
@@ -277,6 +291,7 @@ export class ProxyClient extends BackendOperations {
     if (this.#sdk !== sdk) return;
     this.#sdk = undefined;
     this.#announced = undefined;
+    this.#partition = undefined;
     this.#logger.info(`Backend ${this.name} failed; reconnecting on next use`);
     await closeBackendClient(sdk, CLOSE_WAIT_MS).catch(() => {});
   }
@@ -289,6 +304,7 @@ export class ProxyClient extends BackendOperations {
     const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
     this.#sdk = undefined;
     this.#announced = undefined;
+    this.#partition = undefined;
     if (sdk) await closeBackendClient(sdk, CLOSE_WAIT_MS);
   }
 

@@ -35,8 +35,10 @@ export type ProxyTarget =
 export interface CreateProxyOptions extends ProviderServerOptions {
   /** How backend sessions map to client sessions. @default 'per-session' */
   strategy?: SessionStrategy;
-  /** How long backend component lists serve lookups, in milliseconds (0 disables). @default 300000 */
+  /** How long backend component lists are cached, in milliseconds (0 disables). @default 300000 */
   cacheTtlMs?: number;
+  /** Make every client list ask the backend, caching for lookups only (FastMCP's way). @default false */
+  refreshOnList?: boolean;
   /** Where component lists are kept. */
   cacheStore?: ListCacheStore;
   /** How long a backend request may take (progress restarts the clock). @default 60000 */
@@ -105,6 +107,7 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
     strategy = 'per-session',
     cacheTtlMs,
     cacheStore,
+    refreshOnList,
     namespaceSingleServer = false,
     requestTimeoutMs: _timeout,
     forwardHeaders: _headers,
@@ -115,6 +118,7 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
   const cache = {
     ...(cacheTtlMs !== undefined ? { cacheTtlMs } : {}),
     ...(cacheStore ? { cacheStore } : {}),
+    ...(refreshOnList !== undefined ? { refreshOnList } : {}),
   };
   if (isConfig(target)) {
     const config = parseMcpConfig(target);

@@ -72,16 +72,37 @@ describe('backend round trips, counted at the backend', () => {
     expect(backend.methods()).toEqual(['tools/list', 'tools/call']);
   });
 
-  it('every explicit front list asks the backend; concurrent ones share one request', async () => {
+  it('a second list within the TTL makes no backend request; concurrent cold lists share one', async () => {
     const { backend, front } = await setup();
     const second = await frontInMemory(proxy!);
     fronts.push(second);
     backend.reset();
+    await Promise.all([front.client.listTools(), second.client.listTools()]);
+    expect(backend.count('tools/list')).toBe(1);
+    await front.client.listTools();
+    await second.client.listTools();
+    expect(backend.count('tools/list')).toBe(1);
+  });
+
+  it('with refreshOnList, every explicit list asks the backend (lookups still use the cache)', async () => {
+    const backend = new CountingBackend(demoBackend());
+    proxy = createProxy(backend, { refreshOnList: true });
+    const front = await frontInMemory(proxy);
+    fronts.push(front);
+    backend.reset();
     await front.client.listTools();
     await front.client.listTools();
     expect(backend.count('tools/list')).toBe(2);
+    await front.client.callTool({ name: 'greet', arguments: { name: 'x' } });
+    expect(backend.count('tools/list')).toBe(2);
+  });
+
+  it('a backend list_changed makes the next list ask the backend again', async () => {
+    const { backend, front } = await setup();
+    await front.client.listTools();
     backend.reset();
-    await Promise.all([front.client.listTools(), second.client.listTools()]);
+    await proxy!.proxyProviders[0]!.invalidate('tool');
+    await front.client.listTools();
     expect(backend.count('tools/list')).toBe(1);
   });
 

@@ -199,7 +199,7 @@ async function run(context: BenchContext): Promise<ScenarioOutput> {
       `The runner opens ${n} streamable HTTP sessions (${OPEN_PARALLEL} at a time), each making one \`tools/call\`, then leaves them idle (each keeps its standalone SSE stream, one socket, open) and reads; then closes them all (DELETE) and reads once the server reports 0 sessions and 0 sockets (idle keep-alive connections expire after about 5 s) and RSS has stopped falling for 3 s (V8 returns emptied heap pages a few seconds later); then does it all a second time. The baseline follows a warm-up cycle of ${WARM_SESSIONS} sessions.`,
       share,
       'Closing must give the memory back: RSS after closing must have shed at least 90% of what the open sessions added (the small residue is one-time: table capacity and compiled code grown into; the echo server alone shows it too), and a leak, which would grow with every cycle, is checked as the heap in use after a second open-and-close cycle against the first.',
-      "The echo servers of the process share one JSON Schema validator: by default every SDK `Server` (and `Client`) makes its own Ajv instance, about 18 KB of heap, which would count the in-process backend's weight as the proxy's. The proxy's own front server and backend client keep their defaults.",
+      "The echo servers of the process share one JSON Schema validator: by default every SDK `Server` (and `Client`) makes its own Ajv instance, about 18 KB of heap, which would count the in-process backend's weight as the proxy's. The proxy's own front server and backend client share one validator too (`sharedJsonSchemaValidator` in `@org/core`): they compile nothing on the proxy's paths.",
     ],
     data: { sessions: n, proxy, plain },
   };

@@ -16,6 +16,7 @@ import { registerExecuteHandlers } from './executeHandlers';
 import { contextRunner, type HandlerKit } from './handlerKit';
 import { registerListHandlers } from './listHandlers';
 import { registerSessionHandlers } from './sessionHandlers';
+import { sharedJsonSchemaValidator } from './sharedValidator';
 
 /** Options of {@link ProviderServer}. */
 export interface ProviderServerOptions {
@@ -143,6 +144,7 @@ export class ProviderServer implements ConnectableServer {
       },
       {
         capabilities: FULL_CAPABILITIES,
+        jsonSchemaValidator: sharedJsonSchemaValidator(),
         ...(this.options.instructions ? { instructions: this.options.instructions } : {}),
       },
     );

@@ -34,6 +34,7 @@ const OPTIONS = {
   cors: { type: 'boolean' },
   strategy: { type: 'string' },
   'cache-ttl': { type: 'string' },
+  'refresh-on-list': { type: 'boolean' },
   timeout: { type: 'string' },
   'forward-header': { type: 'string', multiple: true },
   env: { type: 'string', multiple: true },
@@ -168,6 +169,7 @@ export function parseCliArgs(
   if (values['cache-ttl'] !== undefined) {
     config.cacheTtlMs = milliseconds(values['cache-ttl'], '--cache-ttl', 0);
   }
+  if (values['refresh-on-list']) config.refreshOnList = true;
   if (values.timeout !== undefined) {
     config.requestTimeoutMs = milliseconds(values.timeout, '--timeout', 1);
   }

@@ -71,6 +71,8 @@ export interface CliConfig {
   strategy: SessionStrategy;
   /** The component list cache's lifetime in milliseconds, when set (0 disables it). */
   cacheTtlMs?: number;
+  /** Make every client list ask the backend (the cache then serves lookups only). */
+  refreshOnList?: boolean;
   /** The backend request timeout in milliseconds, when set. */
   requestTimeoutMs?: number;
   /** HTTP headers of client requests passed on to HTTP backends. */

@@ -36,6 +36,8 @@ Backend:
                                 session; per-request: one per request; shared: one for all
                                 clients (stateless backends only)
   --cache-ttl <ms>              How long component lists are cached (default 300000; 0 off)
+  --refresh-on-list             Make every client list ask the backend (the cache then
+                                serves only the lookups of calls, reads and renders)
   --timeout <ms>                Backend request timeout (default 60000)
   --forward-header <name>       Pass this client request header to HTTP backends
                                 (repeatable; none by default)

@@ -67,6 +67,7 @@ function proxyOptions(config: CliConfig, logger: Logger): CreateProxyOptions {
     version: packageVersion(),
     strategy: config.strategy,
     ...(config.cacheTtlMs !== undefined ? { cacheTtlMs: config.cacheTtlMs } : {}),
+    ...(config.refreshOnList ? { refreshOnList: true } : {}),
     ...(config.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
     ...(config.forwardHeaders.length > 0 ? { forwardHeaders: config.forwardHeaders } : {}),
     logger,

@@ -30,12 +30,19 @@ export interface ProxyProviderOptions {
   /** A name for messages (the backend's). @default 'proxy' */
   name?: string;
   /**
-   * How long a backend's component lists serve lookups, in milliseconds. `0` disables the cache
-   * (every lookup lists the backend). Every explicit list refreshes it; a backend `list_changed`
-   * notification clears it.
+   * How long a backend's component lists are served from the cache (to client lists and to the
+   * lookups of calls, reads and renders), in milliseconds. `0` disables the cache. A backend
+   * `list_changed` notification clears the kind it names; every list fetched from the backend
+   * refreshes the cache for every client session.
    * @default 300000
    */
   cacheTtlMs?: number;
+  /**
+   * Make every client list ask the backend (FastMCP's behaviour), keeping the cache for
+   * lookups only. For backends whose lists change without `list_changed` notifications.
+   * @default false
+   */
+  refreshOnList?: boolean;
   /** Where lists are kept. @default a new InMemoryListCacheStore */
   cacheStore?: ListCacheStore;
   /** Where problems are reported. @default noopLogger */
@@ -76,7 +83,9 @@ export class ProxyProvider implements Provider {
   readonly name: string;
   /** Where backend clients come from. */
   readonly clientFactory: ClientFactory;
-  /** How long lists serve lookups, in milliseconds. */
+  /** Whether client lists always ask the backend. */
+  readonly refreshOnList: boolean;
+  /** How long lists are served from the cache, in milliseconds. */
   readonly cacheTtlMs: number;
   readonly #store: ListCacheStore;
   readonly #logger: Logger;
@@ -100,6 +109,7 @@ export class ProxyProvider implements Provider {
   constructor(clientFactory: ClientFactory, options: ProxyProviderOptions = {}) {
     this.name = options.name ?? 'proxy';
     this.cacheTtlMs = options.cacheTtlMs ?? 300_000;
+    this.refreshOnList = options.refreshOnList ?? false;
     this.#store = options.cacheStore ?? new InMemoryListCacheStore();
     this.#logger = options.logger ?? noopLogger;
     this.clientFactory = async () => this.#watch(await clientFactory());
@@ -142,7 +152,7 @@ export class ProxyProvider implements Provider {
   }
 
   #partition(client: ProxyClient): string {
-    return JSON.stringify(client.announcedCapabilities());
+    return client.cachePartition();
   }
 
   /**
@@ -215,9 +225,9 @@ export class ProxyProvider implements Provider {
     return this.#convert(kind, entry, factory) as T[];
   }
 
-  /** Lists the backend's tools (always asks the backend, refreshing the cache). */
+  /** Lists the backend's tools (from the cache while it is fresh). */
   listTools(): Promise<ProxyTool[]> {
-    return this.#components_('tool', true);
+    return this.#components_('tool', this.refreshOnList);
   }
 
   /** The backend tool named `name`, from the cache when it is fresh. */
@@ -225,9 +235,9 @@ export class ProxyProvider implements Provider {
     return (await this.#components_<ProxyTool>('tool', false)).find((tool) => tool.name === name);
   }
 
-  /** Lists the backend's resources (always asks the backend). */
+  /** Lists the backend's resources (from the cache while it is fresh). */
   listResources(): Promise<ProxyResource[]> {
-    return this.#components_('resource', true);
+    return this.#components_('resource', this.refreshOnList);
   }
 
   /** The backend resource at `uri`, from the cache when it is fresh. */
@@ -237,9 +247,9 @@ export class ProxyProvider implements Provider {
     );
   }
 
-  /** Lists the backend's resource templates (always asks the backend). */
+  /** Lists the backend's resource templates (from the cache while it is fresh). */
   listResourceTemplates(): Promise<ProxyTemplate[]> {
-    return this.#components_('template', true);
+    return this.#components_('template', this.refreshOnList);
   }
 
   /** The first backend template matching `uri`, from the cache when it is fresh. */
@@ -249,9 +259,9 @@ export class ProxyProvider implements Provider {
       | undefined;
   }
 
-  /** Lists the backend's prompts (always asks the backend). */
+  /** Lists the backend's prompts (from the cache while it is fresh). */
   listPrompts(): Promise<ProxyPrompt[]> {
-    return this.#components_('prompt', true);
+    return this.#components_('prompt', this.refreshOnList);
   }
 
   /** The backend prompt named `name`, from the cache when it is fresh. */

@@ -27,7 +27,7 @@ export interface ProxyBackend {
 /** Options of {@link ProxyServer}: one backend's `clientFactory`, or several `backends`. */
 export interface ProxyServerOptions
   extends ProviderServerOptions,
-    Pick<ProxyProviderOptions, 'cacheTtlMs' | 'cacheStore'> {
+    Pick<ProxyProviderOptions, 'cacheTtlMs' | 'cacheStore' | 'refreshOnList'> {
   /** Where the backend's clients come from, for a proxy of one backend. */
   clientFactory?: ClientFactory;
   /** The backends, for a proxy of several (or of one with a name and transforms). */
@@ -57,7 +57,14 @@ export class ProxyServer extends ProviderServer {
 
   /** @param options - the backend(s), cache and server options */
   constructor(options: ProxyServerOptions) {
-    const { clientFactory, backends: given, cacheTtlMs, cacheStore, ...serverOptions } = options;
+    const {
+      clientFactory,
+      backends: given,
+      cacheTtlMs,
+      cacheStore,
+      refreshOnList,
+      ...serverOptions
+    } = options;
     super({ name: 'mcp-proxy', capabilities: {}, onProviderError: 'raise', ...serverOptions });
     const backends = given ?? (clientFactory ? [{ name: 'backend', clientFactory }] : []);
     if (backends.length === 0) {
@@ -72,6 +79,7 @@ export class ProxyServer extends ProviderServer {
         new ProxyProvider(backend.clientFactory, {
           name: backend.name,
           ...(cacheTtlMs !== undefined ? { cacheTtlMs } : {}),
+          ...(refreshOnList !== undefined ? { refreshOnList } : {}),
           ...(cacheStore ? { cacheStore } : {}),
           ...(serverOptions.logger ? { logger: serverOptions.logger } : {}),
         }),

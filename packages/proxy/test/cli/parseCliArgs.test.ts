@@ -134,12 +134,19 @@ describe('parseCliArgs: defaults and options', () => {
   it('reads the backend options, with = syntax too', () => {
     const parsed = config([
       ...['https://example.com/mcp', '--strategy=shared', '--cache-ttl', '0', '--timeout=1500'],
-      ...['--forward-header', 'Authorization', '--forward-header', 'X-Trace-Id'],
+      ...[
+        '--refresh-on-list',
+        '--forward-header',
+        'Authorization',
+        '--forward-header',
+        'X-Trace-Id',
+      ],
       ...['--name', 'gateway', '--log-level', 'debug'],
     ]);
     expect(parsed).toMatchObject({
       strategy: 'shared',
       cacheTtlMs: 0,
+      refreshOnList: true,
       requestTimeoutMs: 1500,
       forwardHeaders: ['Authorization', 'X-Trace-Id'],
       name: 'gateway',

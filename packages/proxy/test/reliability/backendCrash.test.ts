@@ -16,7 +16,8 @@ async function proxyOverHttp(strategy: SessionStrategy) {
     p.close(),
   );
   const http = cleanup.add(await serveHttp(proxy), (h) => h.close());
-  const front = async (): Promise<Front> => cleanup.add(await frontHttp(http.url), (f) => f.close());
+  const front = async (): Promise<Front> =>
+    cleanup.add(await frontHttp(http.url), (f) => f.close());
   return { proxy, front };
 }
 
@@ -53,7 +54,9 @@ describe('a backend child killed mid-call', () => {
     expect(killed).toBe(true);
     expect(elapsedMs).toBeLessThan(2000);
     expect(failure).toContain('echo-backend');
-    expect(failure).toMatch(/closed the connection during tools\/call hang: exited with signal SIGKILL/);
+    expect(failure).toMatch(
+      /closed the connection during tools\/call hang: exited with signal SIGKILL/,
+    );
 
     await waitFor(() => !isPidAlive(pidA), { what: `killed child ${pidA} to be gone` });
     const restarted = await pidOf(a);
@@ -71,26 +74,28 @@ describe('a backend child killed mid-call', () => {
     });
   });
 
-  it.each<SessionStrategy>([
-    'shared',
-    'per-request',
-  ])('%s: the call fails naming the backend and the next call succeeds', async (strategy) => {
-    const { front } = await proxyOverHttp(strategy);
-    const a = await front();
-    // With per-request, `pid` reports a child that is gone already: kill the one `hang` runs on.
-    const pid = strategy === 'shared' ? await pidOf(a) : undefined;
-    let killed = false;
-    const call = a.client.callTool({ name: 'hang', arguments: {} }, undefined, {
-      onprogress: () => {
-        if (killed) return;
-        killed = true;
-        const target = pid ?? childPids().at(-1);
-        if (target) process.kill(target, 'SIGKILL');
-      },
-    });
-    const failure = await failureOf(call);
-    expect(killed).toBe(true);
-    expect(failure).toContain('echo-backend');
-    expect(textOf(await a.client.callTool({ name: 'echo', arguments: { text: 'ok' } }))).toBe('ok');
-  });
+  it.each<SessionStrategy>(['shared', 'per-request'])(
+    '%s: the call fails naming the backend and the next call succeeds',
+    async (strategy) => {
+      const { front } = await proxyOverHttp(strategy);
+      const a = await front();
+      // With per-request, `pid` reports a child that is gone already: kill the one `hang` runs on.
+      const pid = strategy === 'shared' ? await pidOf(a) : undefined;
+      let killed = false;
+      const call = a.client.callTool({ name: 'hang', arguments: {} }, undefined, {
+        onprogress: () => {
+          if (killed) return;
+          killed = true;
+          const target = pid ?? childPids().at(-1);
+          if (target) process.kill(target, 'SIGKILL');
+        },
+      });
+      const failure = await failureOf(call);
+      expect(killed).toBe(true);
+      expect(failure).toContain('echo-backend');
+      expect(textOf(await a.client.callTool({ name: 'echo', arguments: { text: 'ok' } }))).toBe(
+        'ok',
+      );
+    },
+  );
 });

@@ -57,6 +57,8 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
   readonly #byRequest = new Map<RequestId, PostExchange>();
   readonly #pending = new Set<PostExchange>();
   #standalone: SseStream | undefined;
+  /** The id of the `initialize` request still unanswered, if any. */
+  #initializeId: RequestId | undefined;
   #lastActive = Date.now();
   #started = false;
   #closeRequested = false;
@@ -113,6 +115,7 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
       return;
     } else {
       const exchange = new PostExchange(res, body, this);
+      if (body.initialize) this.#initializeId = body.requestIds[0];
       this.#pending.add(exchange);
       for (const id of body.requestIds) this.#byRequest.set(id, exchange);
     }
@@ -165,9 +168,22 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
     if (final) {
       this.#byRequest.delete(id);
       exchange.respond(JSON.stringify(message));
+      if (id === this.#initializeId) this.#initialized('error' in message);
     } else {
       exchange.push(JSON.stringify(message));
     }
+  }
+
+  /**
+   * The session's `initialize` was answered. A session whose initialize failed (its backend is
+   * down, say) can never be used (a second initialize is refused): it is closed at once rather
+   * than kept until the idle timeout.
+   */
+  #initialized(failed: boolean): void {
+    this.#initializeId = undefined;
+    if (!failed) return;
+    this.#logger.info('Session initialization failed; closing the session');
+    void this.close();
   }
 
   /** @internal Called by a {@link PostExchange} when it is over. */
