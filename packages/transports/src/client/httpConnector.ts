@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
+import { quietFetch } from './quietFetch';
 import { redactUrl } from './resolveTarget';
 import type { BackendConnector, ConnectOptions, ConnectorOptions, HttpTarget } from './targets';
 import { whenClosed } from './whenClosed';
@@ -70,7 +71,7 @@ export class HttpConnector implements BackendConnector {
     }
     const init = {
       requestInit: { headers: mergeHttpHeaders(this.#target, options.headers) },
-      ...(this.#target.fetch ? { fetch: this.#target.fetch } : {}),
+      fetch: quietFetch(this.#target.fetch),
     };
     const transport =
       this.kind === 'sse'
