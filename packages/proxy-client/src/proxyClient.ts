@@ -108,6 +108,11 @@ export class ProxyClient extends BackendOperations {
     return this.options.requestTimeoutMs ?? 60_000;
   }
 
+  /** How long opening a backend session may take (see `ProxyClientOptions.connectTimeoutMs`). */
+  get connectTimeoutMs(): number {
+    return this.options.connectTimeoutMs ?? 60_000;
+  }
+
   /** Whether a backend connection is open. */
   get connected(): boolean {
     return this.#sdk !== undefined;
@@ -207,7 +212,7 @@ export class ProxyClient extends BackendOperations {
         this.#announced = undefined;
         this.#partition = undefined;
       };
-      await sdk.connect(transport, { timeout: this.requestTimeoutMs });
+      await sdk.connect(transport, { timeout: this.connectTimeoutMs });
       deliverResponsesInOrder(transport);
     } catch (error) {
       await transport?.close().catch(() => {});

@@ -20,6 +20,13 @@ export interface ProxyClientOptions {
   /** How long a backend request may take; progress from the backend restarts the clock. @default 60000 */
   requestTimeoutMs?: number;
   /**
+   * How long opening a backend session may take: starting a stdio child or reaching an HTTP
+   * backend, and the `initialize` handshake. Separate from `requestTimeoutMs`, so that a short
+   * request timeout does not cut off a backend that is slow to start (`npx` fetching a package).
+   * @default 60000
+   */
+  connectTimeoutMs?: number;
+  /**
    * Names of HTTP headers of the client's request to pass to an HTTP backend when connecting
    * (none by default: credentials are never forwarded unasked).
    */

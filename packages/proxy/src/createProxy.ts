@@ -43,6 +43,8 @@ export interface CreateProxyOptions extends ProviderServerOptions {
   cacheStore?: ListCacheStore;
   /** How long a backend request may take (progress restarts the clock). @default 60000 */
   requestTimeoutMs?: number;
+  /** How long opening a backend session (start and `initialize`) may take. @default 60000 */
+  connectTimeoutMs?: number;
   /** Names of HTTP headers of client requests to pass to HTTP backends. None by default. */
   forwardHeaders?: string[];
   /** Replace or turn off forwarding handlers. */
@@ -64,6 +66,9 @@ function clientOptions(options: CreateProxyOptions, name?: string): ProxyClientO
     ...(name ? { name } : {}),
     ...(options.requestTimeoutMs !== undefined
       ? { requestTimeoutMs: options.requestTimeoutMs }
+      : {}),
+    ...(options.connectTimeoutMs !== undefined
+      ? { connectTimeoutMs: options.connectTimeoutMs }
       : {}),
     ...(options.forwardHeaders ? { forwardHeaders: options.forwardHeaders } : {}),
     ...(options.handlers ? { handlers: options.handlers } : {}),
@@ -110,6 +115,7 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
     refreshOnList,
     namespaceSingleServer = false,
     requestTimeoutMs: _timeout,
+    connectTimeoutMs: _connectTimeout,
     forwardHeaders: _headers,
     handlers: _handlers,
     connector: _connector,

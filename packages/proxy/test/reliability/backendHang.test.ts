@@ -110,14 +110,19 @@ describe('a backend that does not answer', () => {
   });
 
   it('waits 60 s by default; createProxy and the CLI set the timeout', async () => {
-    expect(new ProxyClient(echoTarget()).requestTimeoutMs).toBe(60_000);
+    const direct = new ProxyClient(echoTarget());
+    expect([direct.requestTimeoutMs, direct.connectTimeoutMs]).toEqual([60_000, 60_000]);
     const clientOf = async (options: CreateProxyOptions) => {
       const proxy = cleanup.add(createProxy(echoTarget(), options), (p) => p.close());
-      return (await proxy.proxyProviders[0]!.clientFactory()).requestTimeoutMs;
+      const client = await proxy.proxyProviders[0]!.clientFactory();
+      return [client.requestTimeoutMs, client.connectTimeoutMs];
     };
-    expect(await clientOf({})).toBe(60_000);
-    expect(await clientOf({ requestTimeoutMs: 1234 })).toBe(1234);
-    // The CLI's --timeout reaches the backend requests: `hang` on a stdio backend times out.
+    expect(await clientOf({})).toEqual([60_000, 60_000]);
+    expect(await clientOf({ requestTimeoutMs: 1234, connectTimeoutMs: 5678 })).toEqual([
+      1234, 5678,
+    ]);
+    // The CLI's --timeout reaches the backend requests: `hang` on a stdio backend times out,
+    // while starting that backend (longer than the request timeout) is not cut short by it.
     const command = parseCliArgs(
       ['--transport', 'http', '--timeout', String(TIMEOUT_MS), '--', ...echoCommand()],
       {},
