@@ -1,6 +1,7 @@
 import type { StdioTarget } from './targets';
 
-const WINDOWS_NAMES = [
+/** {@link DEFAULT_INHERITED_ENV} on Windows. Internal. */
+export const WINDOWS_INHERITED_ENV: readonly string[] = Object.freeze([
   'APPDATA',
   'HOMEDRIVE',
   'HOMEPATH',
@@ -13,9 +14,10 @@ const WINDOWS_NAMES = [
   'USERNAME',
   'USERPROFILE',
   'PROGRAMFILES',
-];
+]);
 
-const POSIX_NAMES = [
+/** {@link DEFAULT_INHERITED_ENV} elsewhere. Internal. */
+export const POSIX_INHERITED_ENV: readonly string[] = Object.freeze([
   'HOME',
   'LOGNAME',
   'PATH',
@@ -27,7 +29,7 @@ const POSIX_NAMES = [
   'LC_CTYPE',
   'TZ',
   'TMPDIR',
-];
+]);
 
 /**
  * The variables a stdio child inherits from this process without being asked, each only when
@@ -38,9 +40,8 @@ const POSIX_NAMES = [
  * `TEMP`, `USERNAME`, `USERPROFILE`, `PROGRAMFILES`). Everything else, the proxy's secrets
  * included, reaches a child only through {@link StdioTarget.inheritEnv} or {@link StdioTarget.env}.
  */
-export const DEFAULT_INHERITED_ENV: readonly string[] = Object.freeze(
-  process.platform === 'win32' ? WINDOWS_NAMES : POSIX_NAMES,
-);
+export const DEFAULT_INHERITED_ENV: readonly string[] =
+  process.platform === 'win32' ? WINDOWS_INHERITED_ENV : POSIX_INHERITED_ENV;
 
 /**
  * The environment of a stdio child: {@link DEFAULT_INHERITED_ENV}, then the variables named in

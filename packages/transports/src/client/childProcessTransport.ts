@@ -44,7 +44,9 @@ export function leaseChild(transport: ChildProcessTransport, lease: ChildLease):
  * {@link ProxyError} when it cannot start) and `close()` ends it: stdin closed, SIGTERM, then
  * SIGKILL after `killGraceMs`, resolving once it has exited. A child that exits while the
  * connection is open fires `onerror` with a `BackendClosed` {@link ProxyError}, then `onclose`.
- * Children still alive when this process exits are killed.
+ * Children still alive when this process exits are killed, including when SIGTERM, SIGINT or
+ * SIGHUP ends it (unless the application handles that signal itself: then the shutdown is its
+ * business). A SIGKILL of this process cannot be caught: a child then only sees its stdin close.
  *
  * @example
  * ```ts

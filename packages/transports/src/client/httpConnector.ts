@@ -1,9 +1,9 @@
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
 import { quietFetch } from './quietFetch';
+import { RelatedRequests, RelatingStreamableHttpTransport } from './relatedRequests';
 import { redactUrl } from './resolveTarget';
 import type { BackendConnector, ConnectOptions, ConnectorOptions, HttpTarget } from './targets';
 import { whenClosed } from './whenClosed';
@@ -76,7 +76,7 @@ export class HttpConnector implements BackendConnector {
     const transport =
       this.kind === 'sse'
         ? new SSEClientTransport(this.#url, init)
-        : new StreamableHTTPClientTransport(this.#url, init);
+        : new RelatingStreamableHttpTransport(this.#url, init, new RelatedRequests());
     this.#open.add(transport);
     whenClosed(transport, () => this.#open.delete(transport));
     this.#logger.debug(`Connecting to ${this.describe()}`);

@@ -8,6 +8,8 @@ export type { ChildProcessTransportOptions } from './childProcessTransport';
 export { ChildProcessTransport } from './childProcessTransport';
 export type { ClientTransportOptions } from './createConnector';
 export { createClientTransport, createConnector } from './createConnector';
+export type { RelatedRequestSource } from './relatedRequests';
+export { isRelatedRequestSource } from './relatedRequests';
 export type { ResolvedTarget } from './resolveTarget';
 export {
   inferTransportKind,

@@ -5,6 +5,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
 import { buildChildEnvironment } from './childEnvironment';
+import { trackChild, untrackChild } from './liveChildren';
 import type { ChildExitInfo, ConnectorOptions, StdioTarget } from './targets';
 
 /** How much captured stderr a child keeps. */
@@ -29,29 +30,6 @@ export interface ChildAttachment {
 export interface StdioChildOptions extends ConnectorOptions {
   /** Aborts the spawn. */
   signal?: AbortSignal;
-}
-
-// Every live child of this process, killed synchronously when the process exits: no orphans.
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function killAllLiveChildren(): void {
-  for (const child of liveChildren) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  liveChildren.clear();
-}
-
-function register(child: ChildProcess): void {
-  liveChildren.add(child);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', killAllLiveChildren);
-  }
 }
 
 /** The name of a stdio target: its `name`, else the command's base name. */
@@ -91,7 +69,7 @@ export class StdioChild {
     this.#exited = new Promise((resolve) => {
       this.#markExited = resolve;
     });
-    register(child);
+    trackChild(child);
     this.#listen();
   }
 
@@ -245,7 +223,7 @@ export class StdioChild {
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.#alive = false;
     this.#exit = { code, signal };
-    liveChildren.delete(this.#process);
+    untrackChild(this.#process);
     this.#markExited();
     // Let stdout and stderr drain ('close') before reporting, but not forever: a grandchild may
     // hold the pipes open.

@@ -19,9 +19,11 @@ export interface StdioTarget {
   /** Its arguments. */
   args?: string[];
   /**
-   * Variables added to the child's environment. The child gets only a safe default set
-   * (`HOME`, `LOGNAME`, `PATH`, `SHELL`, `TERM`, `USER` and the locale variables) plus these:
-   * the proxy's own secrets are never inherited unasked.
+   * Variables added to the child's environment (they win over inherited ones). Besides these
+   * and those named in {@link StdioTarget.inheritEnv}, the child gets only
+   * {@link DEFAULT_INHERITED_ENV}, each when set: on POSIX systems `HOME`, `LOGNAME`, `PATH`,
+   * `SHELL`, `TERM`, `USER`, `LANG`, `LC_ALL`, `LC_CTYPE`, `TZ` and `TMPDIR`; on Windows the
+   * SDK's list. The proxy's own secrets are never inherited unasked.
    */
   env?: Record<string, string>;
   /** Names of further variables to copy from the proxy's environment. */

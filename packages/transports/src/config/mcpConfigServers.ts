@@ -1,10 +1,13 @@
 import type { HttpTarget, StdioTarget } from '../client/targets';
 import { configError } from './configError';
+import { IN_CODE_CONFIG_SOURCE, recordedConfigSource } from './configSource';
+import { unparsedServersIssues } from './parseMcpConfig';
 import type {
   McpConfig,
   McpServerConfig,
   McpServerEntry,
   McpServerOptions,
+  ParseMcpConfigOptions,
   RemoteServerConfig,
   StdioServerConfig,
 } from './types';
@@ -52,10 +55,29 @@ function serverOptions(server: McpServerConfig): McpServerOptions {
  * infers it from the URL, `headers`, `auth`). Each target's `name` is the server's name.
  * Entries with `disabled: true` are left out.
  *
- * @param config - a config from {@link parseMcpConfig} or {@link loadMcpConfig}
+ * A config returned by {@link parseMcpConfig} or {@link loadMcpConfig} is used as it is, and
+ * errors name its source (the file). Any other config (one built in code, or a copy of a loaded
+ * one) is first validated as {@link parseMcpConfig} validates a file (without `${VAR}`
+ * expansion), and errors call it `config (built in code)` unless `options.source` names it.
+ *
+ * @param config - a config from {@link parseMcpConfig} or {@link loadMcpConfig}, or one built in
+ *   code
+ * @param options - `source`: what error messages call the config, overriding the recorded file
  * @throws {@link ProxyError} with code `InvalidConfig` when no server is enabled
+ *   (`mcp.json: mcpServers: no enabled servers`) or a config built in code is invalid
+ *   (`config (built in code): mcpServers.weather.url: expected an http(s) URL`)
  */
-export function mcpConfigServers(config: McpConfig): McpServerEntry[] {
+export function mcpConfigServers(
+  config: McpConfig,
+  options: Pick<ParseMcpConfigOptions, 'source'> = {},
+): McpServerEntry[] {
+  const recorded = recordedConfigSource(config);
+  const source = options.source ?? recorded ?? IN_CODE_CONFIG_SOURCE;
+  if (recorded === undefined) {
+    // Never validated: check it as a file would be, so that a bad entry fails here, named.
+    const issues = unparsedServersIssues(config.mcpServers);
+    if (issues.length > 0) throw configError(source, issues);
+  }
   const entries: McpServerEntry[] = [];
   for (const [name, entry] of Object.entries(config.mcpServers)) {
     if (entry.disabled === true) continue;
@@ -66,7 +88,9 @@ export function mcpConfigServers(config: McpConfig): McpServerEntry[] {
     entries.push({ name, target, options: serverOptions(server) });
   }
   if (entries.length === 0) {
-    throw configError('config', [{ path: ['mcpServers'], message: 'no enabled servers' }]);
+    const none = Object.keys(config.mcpServers).length === 0;
+    const message = none ? 'no servers defined' : 'no enabled servers';
+    throw configError(source, [{ path: ['mcpServers'], message }]);
   }
   return entries;
 }

@@ -1,4 +1,5 @@
 import { type ConfigIssue, configError, formatConfigPath, prefixIssues } from './configError';
+import { rememberConfigSource } from './configSource';
 import { type EnvSource, expandServerEntry } from './expandEnv';
 import { isRecord } from './isRecord';
 import { issueMessage, remoteServerSchema, stdioServerSchema } from './mcpConfigSchema';
@@ -52,16 +53,19 @@ function entryKindIssue(entry: Record<string, unknown>): ConfigIssue | undefined
   return undefined;
 }
 
-/** Expands and validates one entry; a disabled entry is kept verbatim. Paths are entry-relative. */
+/**
+ * Expands (when `env` is given) and validates one entry; a disabled entry is kept verbatim.
+ * Paths are entry-relative.
+ */
 function parseServerEntry(
   entry: unknown,
-  env: EnvSource,
+  env: EnvSource | undefined,
 ): { value?: ParsedEntry; issues: ConfigIssue[] } {
   if (!isRecord(entry)) return { issues: [{ path: [], message: 'expected an object' }] };
   if (entry.disabled === true) return { value: entry as DisabledServerConfig, issues: [] };
   const kindIssue = entryKindIssue(entry);
   if (kindIssue) return { issues: [kindIssue] };
-  const expanded = expandServerEntry(entry, env);
+  const expanded = env ? expandServerEntry(entry, env) : { value: entry, issues: [] };
   const schema = entry.command !== undefined ? stdioServerSchema : remoteServerSchema;
   const result = schema.safeParse(expanded.value, { error: issueMessage });
   if (result.success && expanded.issues.length === 0) return { value: result.data, issues: [] };
@@ -71,6 +75,22 @@ function parseServerEntry(
     .map((issue) => ({ path: issue.path, message: issue.message }))
     .filter((issue) => !unexpanded.has(formatConfigPath(issue.path)));
   return { issues: [...expanded.issues, ...invalid] };
+}
+
+/**
+ * The problems of a server map that no parse checked (a config built in code), found as
+ * {@link parseMcpConfig} finds a file's but without `${VAR}` expansion. Paths start with
+ * `mcpServers`. Internal.
+ */
+export function unparsedServersIssues(servers: unknown): ConfigIssue[] {
+  if (!isRecord(servers)) {
+    return [{ path: ['mcpServers'], message: 'expected an object of server entries' }];
+  }
+  const issues: ConfigIssue[] = [];
+  for (const [name, entry] of Object.entries(servers)) {
+    issues.push(...prefixIssues(['mcpServers', name], parseServerEntry(entry, undefined).issues));
+  }
+  return issues;
 }
 
 /**
@@ -113,5 +133,7 @@ export function parseMcpConfig(value: unknown, options: ParseMcpConfigOptions = 
     const message = parsed.length === 0 ? 'no servers defined' : 'no enabled servers';
     throw configError(source, [{ path: prefix, message }]);
   }
-  return { mcpServers: Object.fromEntries(parsed), ...located.rest };
+  const config: McpConfig = { mcpServers: Object.fromEntries(parsed), ...located.rest };
+  rememberConfigSource(config, source);
+  return config;
 }

@@ -8,6 +8,7 @@ import type {
   MessageExtraInfo,
   RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
+import { ProxyError, ProxyErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { JsonRpcCode, replyEmpty, replyError, responseGone } from './httpReplies';
 import { isResponse, type ParsedMessages } from './jsonRpcBody';
@@ -29,6 +30,11 @@ export interface StreamableHttpTransportOptions {
 }
 
 const CLOSED_ERROR = { code: -32000, message: 'Connection closed' };
+
+/** Whether a message is a request (it has a method and an id: it awaits an answer). */
+function isRequest(message: JSONRPCMessage): message is JSONRPCMessage & { method: string } {
+  return 'method' in message && 'id' in message && message.id !== undefined;
+}
 
 /**
  * The server side of one streamable HTTP session (MCP 2025-11-25), implementing the SDK's
@@ -144,24 +150,43 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
     return true;
   }
 
-  /** Sends a message to the POST of its related request, or to the GET stream. */
+  /**
+   * Sends a message to the POST of its related request, or to the GET stream. A response or
+   * notification with nowhere to go is dropped (and logged at debug level). A request with
+   * nowhere to go (it relates to no open POST, and, when it relates to none, no GET stream is
+   * open) is refused: the returned promise rejects with a `ProxyError` (`NO_CONTEXT`) naming the
+   * method, so the sender learns at once instead of waiting for an answer that cannot come.
+   */
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     if (this.#closed) {
+      if (isRequest(message)) throw this.#undeliverable(message, 'the session is closed', true);
       this.#logger.debug('Message dropped: transport closed');
       return;
     }
     const final = isResponse(message);
     const id = final ? (message as { id?: RequestId }).id : options?.relatedRequestId;
     if (id === undefined) {
-      if (this.#standalone === undefined || final) {
-        this.#logger.debug('Message dropped: no standalone SSE stream open');
-      } else {
+      if (this.#standalone !== undefined && !final) {
         this.#standalone.write(JSON.stringify(message));
+        return;
       }
+      if (isRequest(message)) {
+        throw this.#undeliverable(
+          message,
+          'it relates to no client request and the client has no standalone SSE stream (GET) open to receive it',
+        );
+      }
+      this.#logger.debug('Message dropped: no standalone SSE stream open');
       return;
     }
     const exchange = this.#byRequest.get(id);
     if (exchange === undefined) {
+      if (isRequest(message)) {
+        throw this.#undeliverable(
+          message,
+          `the client request it relates to (${String(id)}) is no longer open`,
+        );
+      }
       this.#logger.debug(`Message dropped: no open POST for request: ${String(id)}`);
       return;
     }
@@ -172,6 +197,14 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
     } else {
       exchange.push(JSON.stringify(message));
     }
+  }
+
+  /** The error refusing a server-to-client request that cannot reach the client. */
+  #undeliverable(request: { method: string }, why: string, closed = false): ProxyError {
+    const session = this.sessionId === undefined ? '' : ` (session ${this.sessionId})`;
+    const message = `Cannot send ${request.method} to the client${session}: ${why}`;
+    this.#logger.debug(message);
+    return new ProxyError(closed ? ProxyErrorCode.Closed : ProxyErrorCode.NoContext, message);
   }
 
   /**

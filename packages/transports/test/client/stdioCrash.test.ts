@@ -5,6 +5,9 @@ import type { BackendConnector } from '../../src/client/index';
 import { type ChildProcessTransport, createConnector } from '../../src/client/index';
 import { ProxyError, ProxyErrorCode } from '../../src/errors';
 import { callJson, type EnvReport, envServerTarget, newClient } from '../fixtures/clientHelpers';
+import { expectNoChildLeftAfterEach } from '../fixtures/noChildLeft';
+
+expectNoChildLeftAfterEach();
 
 /** Resolves with the errors seen once the transport (as wired by the client) closes. */
 function closed(transport: ChildProcessTransport): Promise<Error[]> {

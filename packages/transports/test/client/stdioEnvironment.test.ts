@@ -5,6 +5,9 @@ import {
   DEFAULT_INHERITED_ENV,
 } from '../../src/client/index';
 import { callJson, type EnvReport, envServerTarget, newClient } from '../fixtures/clientHelpers';
+import { expectNoChildLeftAfterEach } from '../fixtures/noChildLeft';
+
+expectNoChildLeftAfterEach();
 
 const SECRET = 'SECRET_TOKEN_FOR_TEST';
 

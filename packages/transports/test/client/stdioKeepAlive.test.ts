@@ -8,6 +8,9 @@ import {
   createConnector,
 } from '../../src/client/index';
 import { callJson, type EnvReport, envServerTarget, newClient } from '../fixtures/clientHelpers';
+import { expectNoChildLeftAfterEach } from '../fixtures/noChildLeft';
+
+expectNoChildLeftAfterEach();
 
 describe('stdio keepAlive', () => {
   const cleanup: Array<() => Promise<void>> = [];

@@ -2,6 +2,9 @@ import { isPidAlive } from '@org/test-utils';
 import { describe, expect, it } from 'vitest';
 import { ChildProcessTransport, createClientTransport } from '../../src/client/index';
 import { callJson, type EnvReport, envServerScript, newClient } from '../fixtures/clientHelpers';
+import { expectNoChildLeftAfterEach } from '../fixtures/noChildLeft';
+
+expectNoChildLeftAfterEach();
 
 describe('script file targets', () => {
   it('runs a .mjs file with this Node, one-shot, and closing the transport kills the child', async () => {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ChildProcessTransport, createConnector } from '../../src/client/index';
 import { ProxyError, ProxyErrorCode } from '../../src/errors';
 import { newClient } from '../fixtures/clientHelpers';
+import { expectNoChildLeftAfterEach } from '../fixtures/noChildLeft';
+
+expectNoChildLeftAfterEach();
 
 describe('stdio spawn failure', () => {
   it('rejects start with BackendUnavailable naming the command, not the environment', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ChildProcessTransport } from '../../src/client/index';
 import { callJson, envServerTarget, newClient } from '../fixtures/clientHelpers';
+import { expectNoChildLeftAfterEach } from '../fixtures/noChildLeft';
+
+expectNoChildLeftAfterEach();
 
 describe('stdio stderr modes', () => {
   it('pipe: captures what the child writes to stderr and hands chunks to onStderr', async () => {

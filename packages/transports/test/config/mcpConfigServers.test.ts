@@ -1,6 +1,13 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type McpConfig, mcpConfigServers, parseMcpConfig } from '../../src/config/index';
+import {
+  loadMcpConfig,
+  type McpConfig,
+  mcpConfigServers,
+  parseMcpConfig,
+} from '../../src/config/index';
 import { ProxyError, ProxyErrorCode } from '../../src/errors';
+import { configErrorOf } from './configTestHelpers';
 
 const servers = (mcpServers: Record<string, unknown>) =>
   mcpConfigServers(parseMcpConfig({ mcpServers }, { env: {} }));
@@ -120,8 +127,79 @@ describe('mcpConfigServers', () => {
       expect.objectContaining({
         constructor: ProxyError,
         code: ProxyErrorCode.InvalidConfig,
-        message: 'config: mcpServers: no enabled servers',
+        message: 'config (built in code): mcpServers: no enabled servers',
       }),
     );
+  });
+});
+
+describe('mcpConfigServers error messages', () => {
+  const fixture = path.relative(
+    process.cwd(),
+    path.join(import.meta.dirname, 'fixtures', 'claudeDesktop.json'),
+  );
+
+  /** Disables every server of a config, as a program might after loading it. */
+  function disableAll(config: McpConfig): McpConfig {
+    for (const name of Object.keys(config.mcpServers)) {
+      config.mcpServers[name] = { ...config.mcpServers[name], disabled: true };
+    }
+    return config;
+  }
+
+  it('name the file a config was loaded from', async () => {
+    const config = disableAll(await loadMcpConfig(fixture, { env: { WEATHER_KEY: 'k' } }));
+    expect(configErrorOf(() => mcpConfigServers(config))).toBe(
+      `${fixture}: mcpServers: no enabled servers`,
+    );
+  });
+
+  it('name the source given to parseMcpConfig, or its default', () => {
+    const parsed = parseMcpConfig({ mcpServers: { a: { command: 'x' } } }, { source: 'team.json' });
+    expect(configErrorOf(() => mcpConfigServers(disableAll(parsed)))).toBe(
+      'team.json: mcpServers: no enabled servers',
+    );
+    const unnamed = disableAll(parseMcpConfig({ mcpServers: { a: { command: 'x' } } }));
+    expect(configErrorOf(() => mcpConfigServers(unnamed))).toBe(
+      'config: mcpServers: no enabled servers',
+    );
+  });
+
+  it('name the source passed to mcpConfigServers over the recorded one', () => {
+    const parsed = disableAll(parseMcpConfig({ mcpServers: { a: { command: 'x' } } }));
+    expect(configErrorOf(() => mcpConfigServers(parsed, { source: 'servers.ts' }))).toBe(
+      'servers.ts: mcpServers: no enabled servers',
+    );
+  });
+
+  it('call a config built in code so, and validate it as a file would be', () => {
+    const config = {
+      mcpServers: {
+        good: { command: 'x' },
+        weather: { url: 'ftp://weather.example' },
+        both: { command: 'x', url: 'http://h/mcp' },
+        files: { command: 'x', args: 'a b' },
+      },
+    } as unknown as McpConfig;
+    expect(configErrorOf(() => mcpConfigServers(config)).split('\n')).toEqual([
+      'config (built in code): mcpServers.weather.url: expected an http(s) URL',
+      'config (built in code): mcpServers.both: expected either command or url, not both',
+      'config (built in code): mcpServers.files.args: expected an array of strings',
+    ]);
+    expect(configErrorOf(() => mcpConfigServers({ mcpServers: {} }))).toBe(
+      'config (built in code): mcpServers: no servers defined',
+    );
+    expect(configErrorOf(() => mcpConfigServers({} as McpConfig))).toBe(
+      'config (built in code): mcpServers: expected an object of server entries',
+    );
+  });
+
+  it('accept a valid config built in code, without expanding variables', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: config text, not a template
+    const config: McpConfig = { mcpServers: { s: { command: 'x', args: ['${HOME}'] } } };
+    expect(mcpConfigServers(config).map((entry) => entry.target)).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: config text, not a template
+      { name: 's', command: 'x', args: ['${HOME}'] },
+    ]);
   });
 });

@@ -138,6 +138,48 @@ describe('serveHttp streamable HTTP sessions', () => {
     await late.body?.cancel();
   });
 
+  it('keeps a session in use past sessionIdleTimeoutMs open, and closes the one left idle', async () => {
+    const idleMs = 600;
+    const counter = countingFactory();
+    const handle = await serveHttp(counter.factory, { sessionIdleTimeoutMs: idleMs });
+    defer(() => handle.close());
+    const used = await rawSession(handle.url);
+    const left = await rawSession(handle.url);
+    let firstClosed = false;
+    const firstClose = counter.nextClose().then(() => {
+      firstClosed = true;
+    });
+
+    // Use one session every idleMs / 6 until three idle timeouts have passed and the other
+    // session was closed (bounded: 20 timeouts at most).
+    const started = Date.now();
+    for (let id = 100; Date.now() - started < 3 * idleMs || !firstClosed; id++) {
+      expect(Date.now() - started, 'time for the idle session to close').toBeLessThan(20 * idleMs);
+      const response = await post(handle.url, callRequest(id, 'echo', { text: 'tick' }), {
+        'mcp-session-id': used,
+      });
+      expect(response.status).toBe(200);
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, idleMs / 6));
+    }
+    await firstClose;
+    expect(handle.sessionCount()).toBe(1);
+    const stillOpen = await post(handle.url, callRequest(1, 'echo', { text: 'x' }), {
+      'mcp-session-id': used,
+    });
+    expect(stillOpen.status).toBe(200);
+    await stillOpen.body?.cancel();
+    const closed = await post(handle.url, callRequest(1, 'echo', { text: 'x' }), {
+      'mcp-session-id': left,
+    });
+    expect(closed.status).toBe(404);
+    await closed.body?.cancel();
+
+    // Left alone in its turn, the used session is closed too.
+    await counter.nextClose();
+    expect(handle.sessionCount()).toBe(0);
+  });
+
   it('close() closes open sessions and stops listening', async () => {
     const counter = countingFactory();
     const handle = await serveHttp(counter.factory);

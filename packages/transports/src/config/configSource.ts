@@ -1,0 +1,21 @@
+import type { McpConfig } from './types';
+
+/**
+ * What error messages call a config no file or source was recorded for: one built in code (or
+ * copied from a loaded one).
+ */
+export const IN_CODE_CONFIG_SOURCE = 'config (built in code)';
+
+// The source each config returned by parseMcpConfig (and so loadMcpConfig) was read from. A
+// WeakMap rather than a property: the config stays the plain JSON-shaped object it documents.
+const sources = new WeakMap<McpConfig, string>();
+
+/** Records what messages about `config` call it (its file, as the user named it). Internal. */
+export function rememberConfigSource(config: McpConfig, source: string): void {
+  sources.set(config, source);
+}
+
+/** The source recorded for `config` by {@link rememberConfigSource}, if any. Internal. */
+export function recordedConfigSource(config: McpConfig): string | undefined {
+  return sources.get(config);
+}
