@@ -51,6 +51,7 @@ export { EventHub } from './providers/eventHub';
 export { LocalProvider } from './providers/localProvider';
 export type { Provider, ProviderEvent, ProviderListener } from './providers/provider';
 export { firstMatchingTemplate } from './providers/provider';
+export type { DeclaredKinds } from './server/declaredKinds';
 export type { Page } from './server/pagination';
 export { paginate } from './server/pagination';
 export type { AddProviderOptions, ProviderServerOptions } from './server/providerServer';

@@ -3,10 +3,15 @@ import {
   defineResource,
   defineResourceTemplate,
   defineTool,
+  LocalProvider,
   LocalTool,
   ProviderServer,
+  Tool,
   type ToolDefinition,
+  type ToolResult,
   tagsFromMeta,
+  toolOverrides,
+  transformProvider,
 } from '@org/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -104,6 +109,78 @@ describe('immutable components', () => {
     expect(tagsFromMeta(undefined)).toEqual([]);
     const tool = defineTool({ name: 't', meta: { other: 1 }, tags: ['b', 'a'], handler: () => '' });
     expect(tool.meta).toEqual({ other: 1, fastmcp: { tags: ['a', 'b'] } });
+  });
+});
+
+/** A tool described by a wire `_meta`, as a proxied tool is. */
+class WireTool extends Tool {
+  async run(): Promise<ToolResult> {
+    return { content: [] };
+  }
+}
+
+describe('tags on the wire', () => {
+  it('puts the current tags in the wire _meta of every kind after a copy with new tags', () => {
+    const components = [
+      defineTool({ name: 't', tags: ['old'], meta: { keep: 1 }, handler: () => '' }),
+      defineResource({ uri: 'r://x', tags: ['old'], meta: { keep: 1 }, read: () => '' }),
+      defineResourceTemplate({
+        uriTemplate: 'r://{id}',
+        name: 'tpl',
+        tags: ['old'],
+        meta: { keep: 1 },
+        read: () => '',
+      }),
+      definePrompt({ name: 'p', tags: ['old'], meta: { keep: 1 }, render: () => '' }),
+    ];
+    for (const component of components) {
+      expect(component.toWire()._meta).toEqual({ keep: 1, fastmcp: { tags: ['old'] } });
+      const retagged = component.copy({ tags: ['new', 'also'] });
+      expect(retagged.tags).toEqual(['new', 'also']);
+      expect(retagged.toWire()._meta).toEqual({ keep: 1, fastmcp: { tags: ['also', 'new'] } });
+      expect(component.copy({ tags: [] }).toWire()._meta).toEqual({ keep: 1 });
+      // The original is left alone.
+      expect(component.toWire()._meta).toEqual({ keep: 1, fastmcp: { tags: ['old'] } });
+    }
+  });
+
+  it('passes a _meta that already holds the tags through untouched, and rewrites both keys when not', () => {
+    const meta = { 'example.com/x': 1, fastmcp: { tags: ['b', 'a'], other: true } };
+    const tool = new WireTool({ name: 'remote', meta });
+    expect(tool.tags).toEqual(['b', 'a']);
+    expect(tool.toWire()._meta).toBe(meta);
+    expect(tool.copy({ tags: ['c'] }).toWire()._meta).toEqual({
+      'example.com/x': 1,
+      fastmcp: { tags: ['c'], other: true },
+    });
+
+    const legacy = new WireTool({ name: 'old', meta: { _fastmcp: { tags: ['x'] } } });
+    expect(legacy.copy({ tags: ['y'] }).toWire()._meta).toEqual({
+      _fastmcp: { tags: ['y'] },
+      fastmcp: { tags: ['y'] },
+    });
+    expect(legacy.copy({ tags: [] }).toWire()).not.toHaveProperty('_meta');
+    expect(new WireTool({ name: 'bare' }).toWire()).not.toHaveProperty('_meta');
+    expect(new WireTool({ name: 'tagged', tags: ['z'] }).toWire()._meta).toEqual({
+      fastmcp: { tags: ['z'] },
+    });
+  });
+
+  it('lists a tool re-tagged by toolOverrides with its new tags in _meta', async () => {
+    const source = new ProviderServer({ name: 'tagged' });
+    const provider = new LocalProvider('inner').add(
+      defineTool({ name: 'a', tags: ['internal'], handler: () => '' }),
+      defineTool({ name: 'b', tags: ['internal'], handler: () => '' }),
+    );
+    source.addProvider(
+      transformProvider(provider, toolOverrides({ a: { tags: ['public'] }, b: { tags: [] } })),
+    );
+    await using c = await connectInMemory(source);
+    const { tools } = await c.client.listTools();
+    expect(tools.map((t) => [t.name, t._meta])).toEqual([
+      ['a', { fastmcp: { tags: ['public'] } }],
+      ['b', undefined],
+    ]);
   });
 });
 

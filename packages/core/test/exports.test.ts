@@ -84,6 +84,7 @@ describe('@org/core public surface', () => {
         "Context",
         "type ContextRequestOptions",
         "currentContext",
+        "type DeclaredKinds",
         "definePrompt",
         "defineResource",
         "defineResourceTemplate",

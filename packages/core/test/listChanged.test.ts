@@ -69,6 +69,46 @@ describe('list_changed notifications', () => {
     ]);
   });
 
+  it('reaches a session that connected while the server served nothing of that kind', async () => {
+    const server = new ProviderServer({ name: 'empty' });
+    await using c = await connectInMemory(server);
+    const tools = inbox(c.client, ToolListChangedNotificationSchema);
+    const resources = inbox(c.client, ResourceListChangedNotificationSchema);
+    const prompts = inbox(c.client, PromptListChangedNotificationSchema);
+    server.add(defineTool({ name: 'first', handler: () => '1' }));
+    await tools.next();
+    server.add(defineResource({ uri: 'data://first', read: () => '1' }));
+    await resources.next();
+    server.add(definePrompt({ name: 'first', render: () => '1' }));
+    await prompts.next();
+    expect((await c.client.listTools()).tools.map((t) => t.name)).toEqual(['first']);
+  });
+
+  it('reaches it through a mounted server that was empty when the session connected', async () => {
+    const parent = new ProviderServer({ name: 'parent' }).add(
+      defineTool({ name: 'own', handler: () => 'own' }),
+    );
+    const child = new ProviderServer({ name: 'child' });
+    parent.mount(child, { namespace: 'kid' });
+    await using c = await connectInMemory(parent);
+    const prompts = inbox(c.client, PromptListChangedNotificationSchema);
+    child.add(definePrompt({ name: 'late', render: () => 'late' }));
+    await prompts.next();
+    expect((await c.client.listPrompts()).prompts.map((p) => p.name)).toEqual(['kid_late']);
+  });
+
+  it('reaches it for a kind declared up front by a server that also serves other providers', async () => {
+    const server = new ProviderServer({ name: 'declared', declare: { prompts: true } });
+    server.addProvider(
+      new LocalProvider('tools').add(defineTool({ name: 't', handler: () => '' })),
+    );
+    await using c = await connectInMemory(server);
+    expect(c.client.getServerCapabilities()?.resources).toBeUndefined();
+    const prompts = inbox(c.client, PromptListChangedNotificationSchema);
+    server.add(definePrompt({ name: 'p', render: () => 'p' }));
+    await prompts.next();
+  });
+
   it('keeps notifying the remaining sessions after one closes', async () => {
     const server = fullServer();
     const clients = await connectMany(server, 3);

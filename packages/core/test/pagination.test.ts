@@ -105,6 +105,17 @@ describe('pagination of lists', () => {
     expect(error.code).toBe(ErrorCode.InvalidParams);
   });
 
+  it('refuses a page size that is not a positive integer, naming the option', () => {
+    for (const pageSize of [2.5, -1, 0, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new ProviderServer({ pageSize })).toThrow(
+        `The pageSize option must be a positive integer, got ${pageSize}`,
+      );
+      expect(() => paginate(indexes, undefined, pageSize)).toThrow(TypeError);
+    }
+    expect(() => new ProviderServer({ pageSize: '2' as never })).toThrow('got "2"');
+    expect(new ProviderServer({ pageSize: 1 }).options.pageSize).toBe(1);
+  });
+
   it('reports the invalid cursor as a JSON-RPC error on the wire', async () => {
     const raw = await rawSession(manyServer(3));
     try {

@@ -10,6 +10,7 @@ function promptServer(options: ConstructorParameters<typeof ProviderServer>[0] =
       name: 'greet',
       title: 'Greeting',
       description: 'Says hello',
+      icons: [{ src: 'https://example.com/wave.png' }],
       args: z.object({ name: z.string().describe('who to greet'), mood: z.string().optional() }),
       render: ({ name, mood }) => `Say hello to ${name}${mood ? ` in a ${mood} mood` : ''}`,
     }),
@@ -41,13 +42,14 @@ function promptServer(options: ConstructorParameters<typeof ProviderServer>[0] =
 
 describe('prompts through a ProviderServer', () => {
   it('lists prompts with their arguments', async () => {
-    await using c = await connectInMemory(promptServer());
+    await using c = await connectInMemory(promptServer({ declare: {} }));
     const { prompts } = await c.client.listPrompts();
     expect(prompts.map((p) => p.name)).toEqual(['greet', 'dialogue', 'full', 'refuses', 'crashes']);
     expect(prompts[0]).toEqual({
       name: 'greet',
       title: 'Greeting',
       description: 'Says hello',
+      icons: [{ src: 'https://example.com/wave.png' }],
       arguments: [
         { name: 'name', description: 'who to greet', required: true },
         { name: 'mood', required: false },

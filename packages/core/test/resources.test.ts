@@ -4,6 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { connectInMemory, mcpError } from './helpers';
 
 const RESOURCE_NOT_FOUND = -32002;
+const ICON = {
+  src: 'data:image/svg+xml;base64,PHN2Zy8+',
+  mimeType: 'image/svg+xml',
+  theme: 'dark' as const,
+};
 
 function resourceServer(options: ConstructorParameters<typeof ProviderServer>[0] = {}) {
   return new ProviderServer({ name: 'docs', ...options }).add(
@@ -16,6 +21,7 @@ function resourceServer(options: ConstructorParameters<typeof ProviderServer>[0]
       size: 7,
       annotations: { audience: ['user'], priority: 0.5 },
       tags: ['public'],
+      icons: [ICON],
       read: () => '# Hello',
     }),
     defineResource({
@@ -64,6 +70,7 @@ describe('resources through a ProviderServer', () => {
       mimeType: 'text/markdown',
       size: 7,
       annotations: { audience: ['user'], priority: 0.5 },
+      icons: [ICON],
       _meta: { fastmcp: { tags: ['public'] } },
     });
     expect(resources[1]!.name).toBe('docs://logo');
@@ -133,7 +140,7 @@ describe('resources through a ProviderServer', () => {
   });
 
   it('announces resources with subscribe and listChanged when it serves some', async () => {
-    await using c = await connectInMemory(resourceServer());
+    await using c = await connectInMemory(resourceServer({ declare: {} }));
     expect(c.client.getServerCapabilities()).toEqual({
       resources: { listChanged: true, subscribe: true },
       logging: {},

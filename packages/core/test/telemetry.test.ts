@@ -10,7 +10,10 @@ import {
   defineResourceTemplate,
   defineTool,
   LocalProvider,
+  LocalResource,
+  LocalTool,
   ProviderServer,
+  type SpanAttributes,
   ToolError,
 } from '@org/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -54,6 +57,20 @@ function tracedServer() {
     },
   );
   return server;
+}
+
+/** A tool that describes itself on spans with attributes of its own. */
+class BilledTool extends LocalTool {
+  override getSpanAttributes(): SpanAttributes {
+    return { ...super.getSpanAttributes(), 'billing.plan': 'pro', 'billing.units': 3 };
+  }
+}
+
+/** A resource whose span attributes replace the default ones. */
+class VersionedResource extends LocalResource {
+  override getSpanAttributes(): SpanAttributes {
+    return { 'doc.version': 2, 'doc.draft': false };
+  }
 }
 
 function summary() {
@@ -104,6 +121,30 @@ describe('telemetry spans', () => {
         attributes: { 'mcp.component.kind': 'tool', 'mcp.component.key': 'ns_far' },
         status: SpanStatusCode.UNSET,
       },
+    ]);
+  });
+
+  it('puts the attributes of a subclass’s getSpanAttributes() on its span, renamed or not', async () => {
+    const server = new ProviderServer({ name: 'custom' });
+    server.add(new VersionedResource({ uri: 'doc://spec', read: () => 'spec' }));
+    server.addProvider(
+      new LocalProvider('billing').add(new BilledTool({ name: 'charge', handler: () => 'ok' })),
+      { namespace: 'pay' },
+    );
+    await using c = await connectInMemory(server);
+    await c.client.callTool({ name: 'pay_charge', arguments: {} });
+    await c.client.readResource({ uri: 'doc://spec' });
+    expect(summary().map(({ name, attributes }) => ({ name, attributes }))).toEqual([
+      {
+        name: 'tools/call pay_charge',
+        attributes: {
+          'mcp.component.kind': 'tool',
+          'mcp.component.key': 'pay_charge',
+          'billing.plan': 'pro',
+          'billing.units': 3,
+        },
+      },
+      { name: 'resources/read', attributes: { 'doc.version': 2, 'doc.draft': false } },
     ]);
   });
 

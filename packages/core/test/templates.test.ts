@@ -65,6 +65,14 @@ describe('resource templates through a ProviderServer', () => {
     ]);
   });
 
+  it('reads a URI with a trailing fragment through the template its other parts match', async () => {
+    await using c = await connectInMemory(templateServer());
+    expect(await readText(c, 'search://items?q=shoes#results')).toBe(
+      JSON.stringify({ q: 'shoes', limit: 10 }),
+    );
+    expect(await readText(c, 'files://docs/guide.md#install')).toBe('file docs/guide.md');
+  });
+
   it('reads through a {var*} template spanning segments, reserved characters included', async () => {
     await using c = await connectInMemory(templateServer());
     expect(await readText(c, 'files://src/a%20b/c.ts')).toBe('file src/a b/c.ts');

@@ -205,6 +205,7 @@ describe('toolOverrides', () => {
     const { tools } = await c.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['wx_get_weather', 'wx_untagged']);
     expect(tools[0]).toMatchObject({ title: 'Weather', description: 'Weather for a city' });
+    expect(tools[0]!._meta).toEqual({ fastmcp: { tags: ['x'] } });
     expect(
       firstText(await c.client.callTool({ name: 'wx_get_weather', arguments: { city: 'Nice' } })),
     ).toBe('Sunny in Nice');

@@ -39,6 +39,21 @@ describe('UriTemplate matching', () => {
     expect(t.match('users://ok?q=%ZZ')).toBeUndefined();
   });
 
+  it('ignores a trailing fragment unless the template has one', () => {
+    const query = new UriTemplate('x://{id}{?q}');
+    expect(query.match('x://1?q=2#f')).toEqual({ id: '1', q: '2' });
+    expect(query.match('x://1#f')).toEqual({ id: '1' });
+    expect(query.match('x://1?q=2#')).toEqual({ id: '1', q: '2' });
+    expect(new UriTemplate('x://{id}').match('x://1#section?x=1')).toEqual({ id: '1' });
+    expect(new UriTemplate('files://{path*}').match('files://a/b.md#top')).toEqual({
+      path: 'a/b.md',
+    });
+    // A template with a fragment of its own still matches it.
+    expect(new UriTemplate('x://page{#frag}').match('x://page#top')).toEqual({ frag: 'top' });
+    expect(new UriTemplate('x://page#{frag}').match('x://page#top')).toEqual({ frag: 'top' });
+    expect(new UriTemplate('x://page#{frag}').match('x://page')).toBeUndefined();
+  });
+
   it('matches the other RFC 6570 operators', () => {
     expect(new UriTemplate('x://a{/seg}').match('x://a/b')).toEqual({ seg: 'b' });
     expect(new UriTemplate('x://a{/seg}').match('x://a')).toEqual({});

@@ -54,7 +54,10 @@ export abstract class Component {
   readonly description: string | undefined;
   /** Icons a client may show. */
   readonly icons: Icon[] | undefined;
-  /** The component's `_meta`. */
+  /**
+   * The component's `_meta`, as given. The wire form (`toWire()`) carries the current
+   * {@link Component.tags} in it, wherever they differ from the tags this `_meta` holds.
+   */
   readonly meta: Record<string, unknown> | undefined;
   /** The component's tags. */
   readonly tags: readonly string[];
@@ -104,12 +107,61 @@ export abstract class Component {
   }
 }
 
-/** Copies the optional common wire fields of a component into `target`. */
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((tag) => set.has(tag));
+}
+
+/** Sets the tags of one `_meta` section to `tags`, dropping the section when nothing is left. */
+function retagSection(meta: Record<string, unknown>, key: string, tags: readonly string[]): void {
+  const section = meta[key];
+  const { tags: _old, ...rest } =
+    section && typeof section === 'object' ? (section as Record<string, unknown>) : {};
+  if (tags.length > 0) meta[key] = { ...rest, tags: [...tags].sort() };
+  else if (Object.keys(rest).length > 0) meta[key] = rest;
+  else delete meta[key];
+}
+
+/** `meta` with its tags sections set to `tags`: the current key always, the legacy one if present. */
+function retaggedMeta(
+  meta: Record<string, unknown> | undefined,
+  tags: readonly string[],
+): Record<string, unknown> | undefined {
+  const next: Record<string, unknown> = { ...meta };
+  retagSection(next, TAGS_META_KEY, tags);
+  // The legacy section is rewritten too, so that no reader of either key sees stale tags.
+  const legacy = next[`_${TAGS_META_KEY}`];
+  if (legacy && typeof legacy === 'object' && 'tags' in legacy) {
+    retagSection(next, `_${TAGS_META_KEY}`, tags);
+  }
+  return Object.keys(next).length > 0 ? next : undefined;
+}
+
+/**
+ * The `_meta` a component is sent with: its `meta` as it is when that already holds the
+ * component's tags (so a proxied component's `_meta` passes through untouched), or with its
+ * tags sections rewritten to the current tags (after a `copy({ tags })`, such as a tool
+ * override re-tagging a tool).
+ * @internal
+ */
+export function wireMeta(component: Component): Record<string, unknown> | undefined {
+  const { meta, tags } = component;
+  if (meta === undefined && tags.length === 0) return undefined;
+  if (sameTags(tagsFromMeta(meta), tags)) return meta;
+  return retaggedMeta(meta, tags);
+}
+
+/**
+ * Copies the optional common wire fields of a component into `target`. The `_meta` carries
+ * the component's current tags: it is the component's own when that already holds them, else
+ * a copy with its tags sections rewritten.
+ */
 export function commonWireFields(component: Component, target: Record<string, unknown>): void {
   if (component.title !== undefined) target.title = component.title;
   if (component.description !== undefined) target.description = component.description;
   if (component.icons !== undefined) target.icons = component.icons;
-  if (component.meta !== undefined) target._meta = component.meta;
+  const meta = wireMeta(component);
+  if (meta !== undefined) target._meta = meta;
 }
 
 /** Merges tags into a `_meta` the way {@link tagsFromMeta} reads them, for local components. */

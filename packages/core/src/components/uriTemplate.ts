@@ -74,7 +74,8 @@ function parse(template: string): Part[] {
  * everything but unreserved characters percent-encoded), `{var*}` and `{+var}` (may span
  * segments, `/` kept), `{#var}`, `{.var}`, `{/var}`, and query expressions `{?a,b}` / `{&a}`.
  * {@link UriTemplate.match} is the inverse of {@link UriTemplate.expand}: captured values are
- * percent-decoded, and query parameters may come in any order, extra ones ignored.
+ * percent-decoded, query parameters may come in any order, extra ones ignored, and a trailing
+ * `#fragment` is ignored unless the template has a fragment of its own.
  *
  * @example
  * ```ts
@@ -108,7 +109,10 @@ export class UriTemplate {
         this.#pathExpressions.push(part);
       }
     }
-    pattern += this.#queryVariables.length > 0 ? '(?:\\?([^#]*))?$' : '$';
+    if (this.#queryVariables.length > 0) pattern += '(?:\\?([^#]*))?';
+    // A fragment names a part of a resource, not another resource: a trailing `#...` is
+    // ignored, unless the template itself has one (a literal `#` or a `{#var}`).
+    pattern += template.includes('#') ? '$' : '(?:#[^]*)?$';
     this.#regex = new RegExp(pattern);
   }
 
@@ -178,7 +182,7 @@ export class UriTemplate {
 
   /**
    * Matches a URI against the template. Returns the decoded parameters, or `undefined` when
-   * the URI does not match.
+   * the URI does not match. A trailing `#fragment` is ignored (unless the template has one).
    */
   match(uri: string): UriTemplateParams | undefined {
     const found = this.#regex.exec(uri);

@@ -201,7 +201,10 @@ export class AggregateProvider implements Provider {
     await this.#each('answer ping', (p) => p.ping?.());
   }
 
-  /** Starts every provider, in order. */
+  /**
+   * Starts every provider, in order. The first failure rejects, leaving the providers after it
+   * unstarted; `stop()` then releases those that did start.
+   */
   async start(): Promise<void> {
     for (const provider of this.#providers) await provider.start?.();
   }

@@ -69,7 +69,10 @@ export interface Provider {
   stop?(): Promise<void>;
 }
 
-/** Whether a URI template or a URI belongs to a kind list: used by every provider. */
+/**
+ * The first of `templates`, in order, that matches `uri` (see `ResourceTemplate.matches`), or
+ * `undefined` when none does: how a provider answers `getResourceTemplate`.
+ */
 export function firstMatchingTemplate(
   templates: readonly ResourceTemplate[],
   uri: string,

@@ -12,6 +12,12 @@ import { withComponentSpan } from '../telemetry';
 import { protocolError, RESOURCE_NOT_FOUND, requestFailure, toolFailure } from './errorMapping';
 import type { HandlerKit } from './handlerKit';
 
+/**
+ * Refuses a task-augmented `tools/call` (tasks are not served). In MCP 2025-11-25 only
+ * `tools/call` is task-augmentable: a `task` on `resources/read` or `prompts/get` is ignored, as
+ * the spec asks of a receiver not declaring tasks for a request type, and the SDK's schemas of
+ * those requests drop the field before a handler sees it.
+ */
 function refuseTask(params: object | undefined, what: string): void {
   if (params && (params as { task?: unknown }).task !== undefined) {
     throw protocolError(
@@ -61,7 +67,6 @@ export function registerExecuteHandlers(kit: HandlerKit): void {
   sdk.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
     kit.run('resources/read', extra, async (context) => {
       const { uri } = request.params;
-      refuseTask(request.params, `Resource ${uri}`);
       try {
         return await readResource(kit, uri, context);
       } catch (error) {
@@ -72,7 +77,6 @@ export function registerExecuteHandlers(kit: HandlerKit): void {
   sdk.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
     kit.run('prompts/get', extra, async (context) => {
       const { name } = request.params;
-      refuseTask(request.params, `Prompt ${name}`);
       try {
         const prompt = await providers.getPrompt(name);
         if (!prompt) throw new ProxyError(ProxyErrorCode.NotFound, `Unknown prompt: ${name}`);

@@ -7,14 +7,18 @@ import type { AnyComponent } from '../components/anyComponent';
 import type { ComponentKind } from '../components/component';
 import { FrontSession } from '../context/frontSession';
 import { AggregateProvider, type ProviderErrorStrategy } from '../providers/aggregateProvider';
+import { mergeCapabilities } from '../providers/capabilities';
 import { LocalProvider } from '../providers/localProvider';
 import type { Provider, ProviderEvent } from '../providers/provider';
 import { namespace as namespaceTransform } from '../transforms/namespace';
 import type { ProviderTransform } from '../transforms/providerTransform';
 import { transformProvider } from '../transforms/transformedProvider';
+import { ALL_KINDS, capabilitiesOfKinds, type DeclaredKinds } from './declaredKinds';
 import { registerExecuteHandlers } from './executeHandlers';
 import { contextRunner, type HandlerKit } from './handlerKit';
 import { registerListHandlers } from './listHandlers';
+import { MountedServer } from './mountedServer';
+import { checkPageSize } from './pagination';
 import { registerSessionHandlers } from './sessionHandlers';
 import { sharedJsonSchemaValidator } from './sharedValidator';
 
@@ -34,15 +38,27 @@ export interface ProviderServerOptions {
   instructions?: string;
   /** How a failing provider is treated. @default 'warn' */
   onProviderError?: ProviderErrorStrategy;
-  /** Page size of lists; unset lists everything at once. */
+  /** Page size of lists, a positive integer; unset lists everything at once. */
   pageSize?: number;
   /** Hide internal error details from clients (messages written for clients still pass). @default false */
   maskErrorDetails?: boolean;
   /**
-   * Capabilities announced whatever the providers serve.
+   * Capabilities announced whatever the providers serve, merged with theirs at initialize.
    * @default { logging: {} }
    */
   capabilities?: ServerCapabilities;
+  /**
+   * Kinds of component announced at initialize (with `listChanged`) even while no provider
+   * serves one, so that a session which connected before the first tool, resource or prompt
+   * was added still gets its `list_changed` notification.
+   *
+   * By default a purely local server (one that serves only its local components: nothing was
+   * added with `addProvider` or `mount`) declares every kind, since any can be added at any
+   * time; any other server declares none and announces what its providers serve, so a proxy
+   * never invents a capability its backends lack. A mounted server's declared kinds count for
+   * the server mounting it.
+   */
+  declare?: DeclaredKinds;
   /** Where the server reports problems. @default noopLogger */
   logger?: Logger;
 }
@@ -53,6 +69,25 @@ export interface AddProviderOptions {
   namespace?: string;
   /** Further transforms, applied before the namespace. */
   transforms?: ProviderTransform[];
+}
+
+const DECLARABLE = new Set(['tools', 'resources', 'prompts']);
+
+function checkOptions(options: ProviderServerOptions): void {
+  const { declare } = options;
+  checkPageSize(options.pageSize);
+  if (declare !== undefined) {
+    if (typeof declare !== 'object' || declare === null) {
+      throw new TypeError(`The declare option must be an object, got ${String(declare)}`);
+    }
+    for (const [key, value] of Object.entries(declare)) {
+      if (!DECLARABLE.has(key) || (value !== undefined && typeof value !== 'boolean')) {
+        throw new TypeError(
+          `The declare option takes tools, resources and prompts, each true or false; got ${key}: ${String(value)}`,
+        );
+      }
+    }
+  }
 }
 
 const FULL_CAPABILITIES: ServerCapabilities = {
@@ -93,8 +128,12 @@ export class ProviderServer implements ConnectableServer {
   readonly #logger: Logger;
   #offEvents: (() => void) | undefined;
 
-  /** @param options - identity, error handling, pagination, logging */
+  /**
+   * @param options - identity, error handling, pagination, declared kinds, logging
+   * @throws TypeError when `pageSize` is not a positive integer or `declare` is malformed
+   */
   constructor(options: ProviderServerOptions = {}) {
+    checkOptions(options);
     this.options = options;
     this.#logger = options.logger ?? noopLogger;
     this.providers = new AggregateProvider({
@@ -122,9 +161,37 @@ export class ProviderServer implements ConnectableServer {
     return served;
   }
 
-  /** Serves another server's components too, optionally under a namespace. The link is live. */
+  /**
+   * Serves another server's components too, optionally under a namespace. The link is live:
+   * components the mounted server gains or loses show up here, with `list_changed`. This server
+   * announces what the mounted one announces (its declared kinds included). The mounted server
+   * is not owned: this server's `start()` and `close()` leave its providers alone, so it can
+   * keep serving its own clients; start and close it yourself.
+   */
   mount(server: ProviderServer, options: AddProviderOptions = {}): Provider {
-    return this.addProvider(server.providers, options);
+    if (server === this) throw new TypeError('A server cannot mount itself');
+    const mounted = new MountedServer(server.providers, () => server.servedCapabilities());
+    return this.addProvider(mounted, options);
+  }
+
+  /**
+   * The kinds this server announces whatever its providers serve: the `declare` option, or by
+   * default every kind while the server is purely local and none otherwise.
+   */
+  get declaredKinds(): Readonly<DeclaredKinds> {
+    if (this.options.declare) return this.options.declare;
+    const all = this.providers.providers;
+    return all.length === 1 && all[0] === this.local ? ALL_KINDS : {};
+  }
+
+  /**
+   * What the server announces for its components at initialize: the union of what its
+   * providers serve and of its {@link ProviderServer.declaredKinds} (the `capabilities`
+   * option is merged on top). Asked in the initialize request's context.
+   */
+  async servedCapabilities(): Promise<ServerCapabilities> {
+    const served = await this.providers.capabilities();
+    return mergeCapabilities(capabilitiesOfKinds(this.declaredKinds), served);
   }
 
   /** The open client sessions. */
@@ -158,7 +225,9 @@ export class ProviderServer implements ConnectableServer {
       logger: this.#logger,
       run: contextRunner(session),
     };
-    registerSessionHandlers(kit, this.options.capabilities ?? { logging: {} });
+    registerSessionHandlers(kit, this.options.capabilities ?? { logging: {} }, () =>
+      this.servedCapabilities(),
+    );
     registerListHandlers(kit);
     registerExecuteHandlers(kit);
     sdk.onerror = (error) => this.#logger.debug(`Session ${session.id}: ${error.message}`);
@@ -206,12 +275,16 @@ export class ProviderServer implements ConnectableServer {
     else this.notifyResourceUpdated(event.uri, event.session);
   }
 
-  /** Starts every provider. */
+  /** Starts every provider, in order (a mounted server's are left to their owner). */
   async start(): Promise<void> {
     await this.providers.start();
   }
 
-  /** Closes every session, then stops every provider. */
+  /**
+   * Closes every session, then stops every provider in reverse order (a mounted server's are
+   * left to their owner). Throws an `AggregateError` of the failures when some provider fails
+   * to stop; the others are stopped all the same.
+   */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#sessions].map((session) => session.server.close()));
     this.#offEvents?.();

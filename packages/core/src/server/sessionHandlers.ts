@@ -29,18 +29,22 @@ export interface SdkServerInternals {
 
 /**
  * Registers `initialize`, `ping`, `logging/setLevel` and resource subscriptions, and numbers the
- * session's server-to-client requests from 1.
+ * session's server-to-client requests from 1. `servedCapabilities` says what the server
+ * announces for its components; `baseCapabilities` are merged on top.
  * @internal
  */
 export function registerSessionHandlers(
   kit: HandlerKit,
   baseCapabilities: ServerCapabilities,
+  servedCapabilities: () => Promise<ServerCapabilities>,
 ): void {
   const { sdk, session, providers } = kit;
   const internals = sdk as unknown as SdkServerInternals;
-  // A task-augmented request reaches its handler, which refuses it with METHOD_NOT_FOUND naming
-  // the component (what the tasks spec asks for `taskSupport: forbidden`). The SDK would refuse
-  // a task-augmented `tools/call` itself, as an internal error that names nothing.
+  // A task-augmented request reaches its handler: `tools/call` refuses it with METHOD_NOT_FOUND
+  // naming the tool (what the tasks spec asks for `taskSupport: forbidden`); `resources/read` and
+  // `prompts/get` never see the `task` (the SDK's schemas drop it) and serve the request as the
+  // spec asks of a receiver not declaring tasks. The SDK would refuse any task-augmented request
+  // itself, as an internal error that names nothing.
   internals.assertTaskHandlerCapability = () => {};
   // The SDK numbers requests from 0, and an SDK 1.x client ignores `notifications/cancelled`
   // for request id 0: the first sampling, elicitation or roots request of a session could
@@ -52,7 +56,7 @@ export function registerSessionHandlers(
       internals._clientVersion = request.params.clientInfo;
       let served: ServerCapabilities;
       try {
-        served = await providers.capabilities();
+        served = await servedCapabilities();
       } catch (error) {
         throw requestFailure('initializing', error, kit.maskErrorDetails);
       }
