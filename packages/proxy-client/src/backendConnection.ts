@@ -8,6 +8,7 @@ import {
   ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
   PromptListChangedNotificationSchema,
+  type RequestId,
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
@@ -51,7 +52,17 @@ export function deliverResponsesInOrder(transport: Transport): void {
   };
 }
 
-/** Something a backend told the proxy about its components. */
+/**
+ * Something a backend told the proxy about its components.
+ *
+ * @example
+ * ```ts
+ * backend.onEvent((event) => {
+ *   if (event.type === 'listChanged') cache.invalidate(event.kind);
+ *   else notifySubscribers(event.uri);
+ * });
+ * ```
+ */
 export type BackendEvent =
   | {
       /** A list of the backend's changed. */
@@ -71,7 +82,8 @@ export interface BackendClientWiring {
   clientInfo: Implementation;
   capabilities: ClientCapabilities;
   handlers: ForwardingHandlers;
-  target: () => ForwardingTarget;
+  /** Where to forward what the backend sends now (its request `id`, for a request). */
+  target: (backendRequestId?: RequestId) => ForwardingTarget;
   /** Counts the forwarding of a notification as part of the client request it goes to. */
   track: (target: ForwardingTarget, work: Promise<unknown>) => void;
   onEvent: (event: BackendEvent) => void;
@@ -88,26 +100,26 @@ export function createBackendClient(wiring: BackendClientWiring): Client {
     capabilities,
     jsonSchemaValidator: sharedJsonSchemaValidator(),
   });
-  const inContext = <T>(run: (t: ForwardingTarget) => Promise<T>): Promise<T> => {
-    const t = target();
+  const inContext = <T>(id: RequestId, run: (t: ForwardingTarget) => Promise<T>): Promise<T> => {
+    const t = target(id);
     return runWithContext(t.front, () => run(t));
   };
   if (capabilities.roots && handlers.roots) {
     const roots = handlers.roots;
-    sdk.setRequestHandler(ListRootsRequestSchema, (request) =>
-      inContext((t) => roots(request.params, t)),
+    sdk.setRequestHandler(ListRootsRequestSchema, (request, extra) =>
+      inContext(extra.requestId, (t) => roots(request.params, t)),
     );
   }
   if (capabilities.sampling && handlers.sampling) {
     const sampling = handlers.sampling;
-    sdk.setRequestHandler(CreateMessageRequestSchema, (request) =>
-      inContext((t) => sampling(request.params, t)),
+    sdk.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
+      inContext(extra.requestId, (t) => sampling(request.params, t)),
     );
   }
   if (capabilities.elicitation && handlers.elicitation) {
     const elicitation = handlers.elicitation;
-    sdk.setRequestHandler(ElicitRequestSchema, (request) =>
-      inContext((t) => elicitation(request.params, t)),
+    sdk.setRequestHandler(ElicitRequestSchema, (request, extra) =>
+      inContext(extra.requestId, (t) => elicitation(request.params, t)),
     );
   }
   const log = handlers.log;

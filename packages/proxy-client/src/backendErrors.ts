@@ -3,7 +3,19 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ProxyError, ProxyErrorCode } from '@org/transports';
 
-/** What {@link toBackendError} needs to know about the failed request. */
+/**
+ * What {@link toBackendError} needs to know about the failed request.
+ *
+ * @example
+ * ```ts
+ * const failure: BackendFailure = {
+ *   backend: 'weather',
+ *   what: 'tools/call forecast',
+ *   connectionClosed: false,
+ *   timeoutMs: 60_000,
+ * };
+ * ```
+ */
 export interface BackendFailure {
   /** The backend's name. */
   backend: string;
@@ -120,6 +132,18 @@ export function failureMessage(error: unknown): string {
  * Names the backend in a failure that happened on the way to it: a closed connection, a
  * timeout, a transport error. A JSON-RPC error the backend itself answered passes through
  * unchanged, code and message.
+ *
+ * @example
+ * ```ts
+ * const timeout = new McpError(ErrorCode.RequestTimeout, 'Request timed out');
+ * const error = toBackendError(timeout, {
+ *   backend: 'weather',
+ *   what: 'tools/call forecast',
+ *   connectionClosed: false,
+ *   timeoutMs: 5000,
+ * });
+ * // => ProxyError BACKEND_TIMEOUT: "Backend weather did not answer tools/call forecast within 5000 ms"
+ * ```
  */
 export function toBackendError(error: unknown, failure: BackendFailure): unknown {
   if (error instanceof ProxyError) return error;

@@ -29,7 +29,21 @@ import { forwardableMeta } from './requestMeta';
 /** Any JSON object: results relayed without being checked twice (see `callTool`). */
 const RESULT_OBJECT = z.looseObject({});
 
-/** The most pages a list follows before giving up (a backend repeating cursors forever). */
+/**
+ * The most pages a list follows before giving up (a backend whose cursors never end): a list
+ * longer than this fails naming the method rather than looping forever. A cursor seen before
+ * ends the list at once.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await backend.listTools();
+ * } catch (error) {
+ *   // "tools/list did not end after 250 pages" when the backend pages without end
+ *   console.error(`more than ${MAX_LIST_PAGES} pages?`, error);
+ * }
+ * ```
+ */
 export const MAX_LIST_PAGES = 250;
 
 type ListSchema =
@@ -52,6 +66,14 @@ const IDEMPOTENT = { idempotent: true } as const;
  * The MCP operations of a proxy client, each one backend request made through
  * {@link BackendOperations.run} (which a proxy client implements). Every operation but
  * `callTool` is idempotent: sent again when the backend lost its session.
+ *
+ * @example
+ * ```ts
+ * const backend: BackendOperations = new ProxyClient({ command: 'node', args: ['server.js'] });
+ * const tools = await backend.listTools(); // every page
+ * const result = await backend.callTool('add', { a: 1, b: 2 });
+ * const page = await backend.readResource('file:///README.md');
+ * ```
  */
 export abstract class BackendOperations {
   /**
@@ -76,11 +98,14 @@ export abstract class BackendOperations {
         let cursor: string | undefined;
         for (let page = 0; page < MAX_LIST_PAGES; page++) {
           const params = cursor === undefined ? {} : { cursor };
+          // Checked against the SDK's schema, but the items kept as the backend sent them:
+          // the schema would strip fields it does not model, and a proxy keeps every field.
           const result = (await sdk.request(
             { method, params } as never,
-            schema,
+            RESULT_OBJECT,
             options,
           )) as Record<string, unknown>;
+          schema.parse(result);
           items.push(...((result[key] as T[] | undefined) ?? []));
           const next = result.nextCursor as string | undefined;
           if (next === undefined || seen.has(next)) return items;

@@ -9,6 +9,14 @@ const serialised = new WeakMap<object, string>();
  * support sampling) and, when client headers are forwarded (a per-user token, say), a digest of
  * their values: two users never share a cached list. The digest is one-way, so the key is safe
  * to log or to store in a shared cache.
+ *
+ * @example
+ * ```ts
+ * cachePartitionKey({ sampling: {} }); // => '{"sampling":{}}'
+ * const alice = cachePartitionKey({}, { authorization: 'Bearer alice' });
+ * const bob = cachePartitionKey({}, { authorization: 'Bearer bob' });
+ * // alice !== bob, and neither contains the token
+ * ```
  */
 export function cachePartitionKey(
   capabilities: ClientCapabilities,

@@ -17,9 +17,20 @@ import {
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Context, FrontSession } from '@org/core';
-import type { Logger } from '@org/transports';
+import { type Logger, ProxyError } from '@org/transports';
+import { reportDrop } from './dropReports';
 
-/** What a forwarding handler knows about where to forward. */
+/**
+ * What a forwarding handler knows about where to forward.
+ *
+ * @example
+ * ```ts
+ * const roots: RootsHandler = async (params, target) => {
+ *   if (!target.front && !target.session) return { roots: [{ uri: 'file:///srv/default' }] };
+ *   return defaultProxyRootsHandler(params, target);
+ * };
+ * ```
+ */
 export interface ForwardingTarget {
   /** The client request the backend request serves, when one is active. */
   front: Context | undefined;
@@ -32,32 +43,96 @@ export interface ForwardingTarget {
   backend: string;
   /** Where to report what cannot be forwarded. */
   logger: Logger;
+  /**
+   * Why what the backend sends must not be forwarded at all, when a client could otherwise be
+   * reached (`front` and `session` are then undefined): the client request it serves has ended,
+   * or client requests of several client sessions are in flight on the backend connection and
+   * nothing tells which one it serves (see the `shared` strategy).
+   */
+  unrouted?: string;
 }
 
-/** Answers a backend's `roots/list`. */
+/**
+ * Answers a backend's `roots/list`.
+ *
+ * @example
+ * ```ts
+ * const fixedRoots: RootsHandler = async () => ({ roots: [{ uri: 'file:///srv/app', name: 'app' }] });
+ * const backend = new ProxyClient('http://127.0.0.1:8000/mcp', { handlers: { roots: fixedRoots } });
+ * ```
+ */
 export type RootsHandler = (
   request: ListRootsRequest['params'],
   target: ForwardingTarget,
 ) => Promise<ListRootsResult>;
-/** Answers a backend's `sampling/createMessage`. */
+/**
+ * Answers a backend's `sampling/createMessage`.
+ *
+ * @example
+ * ```ts
+ * const capped: SamplingHandler = (params, target) =>
+ *   defaultProxySamplingHandler({ ...params, maxTokens: Math.min(params.maxTokens, 1000) }, target);
+ * ```
+ */
 export type SamplingHandler = (
   request: CreateMessageRequest['params'],
   target: ForwardingTarget,
 ) => Promise<CreateMessageResult>;
-/** Answers a backend's `elicitation/create` (form or URL mode). */
+/**
+ * Answers a backend's `elicitation/create` (form or URL mode).
+ *
+ * @example
+ * ```ts
+ * const noUrls: ElicitationHandler = async (params, target) =>
+ *   params.mode === 'url' ? { action: 'decline' } : defaultProxyElicitationHandler(params, target);
+ * ```
+ */
 export type ElicitationHandler = (
   request: ElicitRequest['params'],
   target: ForwardingTarget,
 ) => Promise<ElicitResult>;
-/** Receives a backend's `notifications/message`. */
+/**
+ * Receives a backend's `notifications/message`.
+ *
+ * @example
+ * ```ts
+ * const tagged: LogHandler = (message, target) =>
+ *   defaultProxyLogHandler({ ...message, logger: `${target.backend}/${message.logger ?? 'root'}` }, target);
+ * ```
+ */
 export type LogHandler = (
   message: LoggingMessageNotification['params'],
   target: ForwardingTarget,
 ) => Promise<void>;
-/** Receives progress the backend reports for a request the proxy made. */
+/**
+ * Receives progress the backend reports for a request the proxy made.
+ *
+ * @example
+ * ```ts
+ * const percent: ProgressHandler = (progress, target) =>
+ *   progress.total
+ *     ? defaultProxyProgressHandler({ ...progress, progress: (100 * progress.progress) / progress.total, total: 100 }, target)
+ *     : defaultProxyProgressHandler(progress, target);
+ * ```
+ */
 export type ProgressHandler = (progress: Progress, target: ForwardingTarget) => Promise<void>;
 
-/** The handlers of a proxy client. `null` turns one off (and, for requests, stops advertising it). */
+/**
+ * The handlers of a proxy client. `null` turns one off (and, for requests, stops advertising it).
+ * Pass the ones to change in `ProxyClientOptions.handlers`; the others keep their defaults.
+ *
+ * @example
+ * ```ts
+ * const handlers: Partial<ForwardingHandlers> = {
+ *   elicitation: null, // never announced to the backend, never forwarded
+ *   log: async (message, target) => {
+ *     audit(target.backend, message.level);
+ *     await defaultProxyLogHandler(message, target);
+ *   },
+ * };
+ * const backend = new ProxyClient({ command: 'node', args: ['server.js'] }, { handlers });
+ * ```
+ */
 export interface ForwardingHandlers {
   /** `roots/list` from the backend. @default defaultProxyRootsHandler */
   roots: RootsHandler | null;
@@ -74,7 +149,7 @@ export interface ForwardingHandlers {
 function noFront(method: string, target: ForwardingTarget): McpError {
   return new McpError(
     ErrorCode.InvalidRequest,
-    `Cannot forward ${method} from backend ${target.backend}: no client request is active to forward it to`,
+    `Cannot forward ${method} from backend ${target.backend}: ${target.unrouted ?? 'no client request is active to forward it to'}`,
   );
 }
 
@@ -87,22 +162,44 @@ function withoutProgressToken<T extends { _meta?: Record<string, unknown> }>(par
 /**
  * Sends a request to the client: related to the client request being served, or, when none is
  * active but the backend connection belongs to a client session (a `StatefulProxyClient`), to
- * that session. Without either, the backend gets an error saying why.
+ * that session. Without either, the backend gets an error saying why. The client's own answer,
+ * an error included, goes back unchanged; a failure to deliver the request at all (over
+ * streamable HTTP, a session with no GET stream open for a request related to no client
+ * request) becomes an error naming the method and the backend.
  */
 async function askFront<T>(
   target: ForwardingTarget,
   request: ServerRequest,
   schema: AnyObjectSchema & { parse(value: unknown): T },
 ): Promise<T> {
-  if (target.front) return target.front.request(request, schema);
   const session = target.session;
-  if (session?.initialized && !session.closed) {
-    return (await session.server.request(request, schema)) as T;
+  if (!target.front && !(session?.initialized && !session.closed)) {
+    throw noFront(request.method, target);
   }
-  throw noFront(request.method, target);
+  try {
+    if (target.front) return await target.front.request(request, schema);
+    return (await session!.server.request(request, schema)) as T;
+  } catch (error) {
+    if (error instanceof McpError || !(error instanceof Error)) throw error;
+    // A local refusal (the request cannot reach the client) is the request's fault, not ours.
+    throw new McpError(
+      error instanceof ProxyError ? ErrorCode.InvalidRequest : ErrorCode.InternalError,
+      `Cannot forward ${request.method} from backend ${target.backend}: ${error.message}`,
+    );
+  }
 }
 
-/** Forwards `roots/list` to the client of the request being served, and its answer back. */
+/**
+ * Forwards `roots/list` to the client of the request being served, and its answer back.
+ *
+ * @example
+ * ```ts
+ * const roots: RootsHandler = async (params, target) => {
+ *   const answer = await defaultProxyRootsHandler(params, target);
+ *   return { roots: answer.roots.filter((root) => root.uri.startsWith('file:///home/')) };
+ * };
+ * ```
+ */
 export const defaultProxyRootsHandler: RootsHandler = async (params, target) => {
   const request = params
     ? { method: 'roots/list' as const, params: withoutProgressToken(params) }
@@ -114,6 +211,18 @@ export const defaultProxyRootsHandler: RootsHandler = async (params, target) => 
  * Forwards `sampling/createMessage` unchanged (messages, system prompt, temperature, max
  * tokens, stop sequences, model preferences, include-context, metadata, tools, tool choice)
  * and returns the client's full answer (model, stop reason, every content type).
+ *
+ * @example
+ * ```ts
+ * const backend = new ProxyClient(url, {
+ *   handlers: {
+ *     sampling: async (params, target) => {
+ *       console.error(`${target.backend} samples ${params.messages.length} messages`);
+ *       return defaultProxySamplingHandler(params, target);
+ *     },
+ *   },
+ * });
+ * ```
  */
 export const defaultProxySamplingHandler: SamplingHandler = async (params, target) => {
   const withTools = params.tools !== undefined || params.toolChoice !== undefined;
@@ -125,7 +234,20 @@ export const defaultProxySamplingHandler: SamplingHandler = async (params, targe
   return (await askFront(target, request, schema)) as CreateMessageResult;
 };
 
-/** Forwards `elicitation/create` in its own mode (form or URL) and returns the client's action and content. */
+/**
+ * Forwards `elicitation/create` in its own mode (form or URL) and returns the client's action
+ * and content. URL mode is refused with an error when the client did not declare it.
+ *
+ * @example
+ * ```ts
+ * const backend = new ProxyClient(url, {
+ *   handlers: {
+ *     elicitation: async (params, target) =>
+ *       target.front ? defaultProxyElicitationHandler(params, target) : { action: 'cancel' },
+ *   },
+ * });
+ * ```
+ */
 export const defaultProxyElicitationHandler: ElicitationHandler = async (params, target) => {
   const mode = (params as { mode?: string }).mode ?? 'form';
   const session = target.front?.session ?? target.session;
@@ -142,7 +264,20 @@ export const defaultProxyElicitationHandler: ElicitationHandler = async (params,
 
 /**
  * Forwards a backend log message, whatever the shape of its `data`, to the client of the
- * request being served (or of the session), honouring the client's log level.
+ * request being served (or of the session), honouring the client's log level. With neither,
+ * the message is dropped and the drop logged to the client's logger (at warning level the
+ * first time for each backend, at debug level after).
+ *
+ * @example
+ * ```ts
+ * const backend = new ProxyClient(url, {
+ *   handlers: {
+ *     log: async (message, target) => {
+ *       if (message.level !== 'debug') await defaultProxyLogHandler(message, target);
+ *     },
+ *   },
+ * });
+ * ```
  */
 export const defaultProxyLogHandler: LogHandler = async (message, target) => {
   if (target.front?.active) {
@@ -155,23 +290,48 @@ export const defaultProxyLogHandler: LogHandler = async (message, target) => {
     await session.server.notification({ method: 'notifications/message', params: message });
     return;
   }
-  target.logger.debug(
-    `Dropped a log message from backend ${target.backend}: no client to forward it to`,
+  reportDrop(
+    target,
+    { one: 'a log message', kind: 'log messages' },
+    target.unrouted ?? 'no client request or client session to forward it to',
   );
 };
 
-/** Reports backend progress to the client under the client request's own progress token. */
+/**
+ * Reports backend progress to the client under the client request's own progress token
+ * (nothing is sent when the client asked for no progress). Without a client request, the
+ * progress is dropped and the drop logged as for {@link defaultProxyLogHandler}.
+ *
+ * @example
+ * ```ts
+ * const backend = new ProxyClient(url, {
+ *   handlers: {
+ *     progress: async (progress, target) => {
+ *       metrics.observe(target.backend, progress.progress);
+ *       await defaultProxyProgressHandler(progress, target);
+ *     },
+ *   },
+ * });
+ * ```
+ */
 export const defaultProxyProgressHandler: ProgressHandler = async (progress, target) => {
   if (!target.front) {
-    target.logger.debug(
-      `Dropped progress from backend ${target.backend}: no client request to report it to`,
-    );
+    reportDrop(target, { one: 'progress', kind: 'progress' }, 'no client request to report it to');
     return;
   }
   await target.front.reportProgress(progress.progress, progress.total, progress.message);
 };
 
-/** The default handlers, each forwarding to the client connected to the proxy. */
+/**
+ * The default handlers, each forwarding to the client connected to the proxy.
+ *
+ * @example
+ * ```ts
+ * // A client that forwards everything but sampling, which it answers itself.
+ * const handlers: ForwardingHandlers = { ...defaultForwardingHandlers, sampling: localModel };
+ * const backend = new ProxyClient(url, { handlers });
+ * ```
+ */
 export const defaultForwardingHandlers: Readonly<ForwardingHandlers> = Object.freeze({
   roots: defaultProxyRootsHandler,
   sampling: defaultProxySamplingHandler,

@@ -38,6 +38,13 @@ export class InFlightRequests {
     return undefined;
   }
 
+  /** How many client sessions the client requests still being handled belong to. */
+  activeSessions(): number {
+    const sessions = new Set<unknown>();
+    for (const context of this.#contexts) if (context.active) sessions.add(context.session);
+    return sessions.size;
+  }
+
   /** Counts `work` (forwarding a notification to `front`) as part of the request in flight. */
   track(front: Context | undefined, work: Promise<unknown>): void {
     if (!front || !this.#contexts.includes(front)) return;

@@ -1,13 +1,13 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { ClientCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import { currentContext, type FrontSession } from '@org/core';
+import type { ClientCapabilities, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { type Context, currentContext, type FrontSession } from '@org/core';
 import {
   type BackendConnector,
   type BackendTarget,
   createConnector,
+  createConsoleLogger,
   type Logger,
-  noopLogger,
   ProxyError,
   ProxyErrorCode,
 } from '@org/transports';
@@ -35,15 +35,30 @@ import {
 import { InFlightRequests } from './inFlightRequests';
 import { mirrorCapabilities } from './mirrorCapabilities';
 import type { ProxyClientOptions } from './proxyClientOptions';
+import { RequestAttribution } from './requestAttribution';
 import { forwardedHeaders } from './requestMeta';
 import { backendRequestOptions, forwardProgress, isConnector } from './requestOptions';
 
 /** How long closing waits for an HTTP backend to acknowledge the end of its session. */
 const CLOSE_WAIT_MS = 2000;
 
+/**
+ * The logger of a client given none: warnings and errors to standard error (never standard
+ * output, which a stdio front owns), so that what the client cannot forward is seen by default.
+ */
+const DEFAULT_LOGGER = createConsoleLogger('warn', '@org/proxy-client ');
+
 export type { ProxyClientOptions } from './proxyClientOptions';
 
-/** A function receiving {@link BackendEvent}s. */
+/**
+ * A function receiving {@link BackendEvent}s, with the client they came from.
+ *
+ * @example
+ * ```ts
+ * const listener: BackendEventListener = (event, client) => console.error(client.name, event.type);
+ * const stop = backend.onEvent(listener);
+ * ```
+ */
 export type BackendEventListener = (event: BackendEvent, client: ProxyClient) => void;
 
 /**
@@ -57,9 +72,12 @@ export type BackendEventListener = (event: BackendEvent, client: ProxyClient) =>
  * operation (lists, reads, prompts, completion, ping) is sent again on it, a tool call fails
  * saying so and is never replayed. Each operation records the client request it serves, so
  * forwarding reaches the right client even when the backend connection outlives the request
- * that opened it; what the backend sends between client requests goes to the client session
- * the client is bound to (see `StatefulProxyClient`), or is refused (requests) or dropped
- * (notifications) with a reason.
+ * that opened it. With several in flight, a backend request goes to the one it serves when the
+ * wire says (streamable HTTP), else to the latest unless they belong to several client
+ * sessions (then it is refused: see {@link ProxyClient.forwardingTarget}). What the backend
+ * sends between client requests goes to the client session the client is bound to (see
+ * `StatefulProxyClient`), or is refused (requests) or dropped (notifications, the drop logged)
+ * with a reason.
  *
  * @example
  * ```ts
@@ -79,6 +97,7 @@ export class ProxyClient extends BackendOperations {
   readonly #inFlight = new InFlightRequests();
   readonly #closeReasons = new WeakMap<Client, string>();
   #sdk: Client | undefined;
+  #attribution: RequestAttribution | undefined;
   #connecting: Promise<Client> | undefined;
   #users = 0;
   #session: FrontSession | undefined;
@@ -95,7 +114,7 @@ export class ProxyClient extends BackendOperations {
     this.#ownsConnector = !isConnector(target);
     this.connector = isConnector(target) ? target : createConnector(target, options.connector);
     this.#handlers = { ...defaultForwardingHandlers, ...options.handlers };
-    this.#logger = options.logger ?? noopLogger;
+    this.#logger = options.logger ?? DEFAULT_LOGGER;
   }
 
   /** The backend's name, for messages. */
@@ -128,9 +147,31 @@ export class ProxyClient extends BackendOperations {
     this.#session = session;
   }
 
-  /** A fresh, disconnected copy with the same configuration and connector. */
-  new(overrides: Partial<ProxyClientOptions> = {}): ProxyClient {
-    const copy = new ProxyClient(this.connector, { ...this.options, ...overrides });
+  /**
+   * A fresh, disconnected copy with the same configuration, connector and event listeners, of
+   * the same class (a `StatefulProxyClient`'s copy is a `StatefulProxyClient`). A subclass whose
+   * constructor does not take `(connector, options)` must override this.
+   *
+   * @example
+   * ```ts
+   * const base = new ProxyClient('http://127.0.0.1:8000/mcp', { requestTimeoutMs: 10_000 });
+   * const oneShot = base.new({ closeWhenIdle: true }); // its own backend session, closed after use
+   * ```
+   */
+  new(overrides: Partial<ProxyClientOptions> = {}): this {
+    const Class = this.constructor as new (
+      connector: BackendConnector,
+      options: ProxyClientOptions,
+    ) => this;
+    return this.copyAs(Class, overrides);
+  }
+
+  /** A copy of this client made with `Class` (see {@link ProxyClient.new}). */
+  protected copyAs<C extends ProxyClient>(
+    Class: new (connector: BackendConnector, options: ProxyClientOptions) => C,
+    overrides: Partial<ProxyClientOptions>,
+  ): C {
+    const copy = new Class(this.connector, { ...this.options, ...overrides });
     for (const listener of this.#listeners) copy.onEvent(listener);
     return copy;
   }
@@ -141,14 +182,56 @@ export class ProxyClient extends BackendOperations {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Where forwarding handlers should send what the backend asks now. */
-  forwardingTarget(): ForwardingTarget {
-    const front = this.#inFlight.latest();
+  /**
+   * Where forwarding handlers should send what the backend sends now. For the backend's request
+   * `backendRequestId`, the client request it serves when the wire says (a streamable HTTP
+   * backend sends it on the answer stream of the request it serves); otherwise the latest client
+   * request in flight, unless those in flight belong to several client sessions (then nothing
+   * is forwarded: see `ForwardingTarget.unrouted`); with none in flight, the client session the
+   * client is bound to.
+   */
+  forwardingTarget(backendRequestId?: RequestId): ForwardingTarget {
+    return this.#targetOf(this.#attribution, backendRequestId);
+  }
+
+  #targetOf(
+    attribution: RequestAttribution | undefined,
+    id: RequestId | undefined,
+  ): ForwardingTarget {
+    const wire = attribution && id !== undefined ? attribution.attribution(id) : undefined;
+    switch (wire?.kind) {
+      case 'front':
+        return this.#targetFor(wire.front);
+      case 'ended':
+        return this.#unrouted('the client request it serves has ended');
+      case 'none':
+        return this.#targetFor(undefined);
+    }
+    const sessions = this.#inFlight.activeSessions();
+    if (sessions > 1) {
+      return this.#unrouted(
+        `requests of ${sessions} client sessions are in flight on one backend session and nothing tells which one it serves`,
+      );
+    }
+    return this.#targetFor(this.#inFlight.latest());
+  }
+
+  #targetFor(front: Context | undefined): ForwardingTarget {
     return {
       front,
       session: this.#session ?? front?.session,
       backend: this.name,
       logger: this.#logger,
+    };
+  }
+
+  #unrouted(why: string): ForwardingTarget {
+    return {
+      front: undefined,
+      session: undefined,
+      backend: this.name,
+      logger: this.#logger,
+      unrouted: why,
     };
   }
 
@@ -187,12 +270,13 @@ export class ProxyClient extends BackendOperations {
 
   async #open(): Promise<Client> {
     const front = currentContext();
+    const attribution = new RequestAttribution();
     const capabilities = this.announcedCapabilities();
     const sdk = createBackendClient({
       clientInfo: this.options.clientInfo ?? { name: 'mcp-proxy', version: '0.0.0' },
       capabilities,
       handlers: this.#handlers,
-      target: () => this.forwardingTarget(),
+      target: (id) => this.#targetOf(attribution, id),
       track: (target, work) => this.#inFlight.track(target.front, work),
       onEvent: (event) => {
         for (const listener of [...this.#listeners]) listener(event, this);
@@ -209,11 +293,13 @@ export class ProxyClient extends BackendOperations {
       sdk.onclose = () => {
         if (this.#sdk !== sdk) return;
         this.#sdk = undefined;
+        this.#attribution = undefined;
         this.#announced = undefined;
         this.#partition = undefined;
       };
       await sdk.connect(transport, { timeout: this.connectTimeoutMs });
       deliverResponsesInOrder(transport);
+      attribution.watch(transport);
     } catch (error) {
       await transport?.close().catch(() => {});
       if (error instanceof ProxyError) throw error;
@@ -224,6 +310,7 @@ export class ProxyClient extends BackendOperations {
       );
     }
     this.#sdk = sdk;
+    this.#attribution = attribution;
     this.#announced = capabilities;
     this.#partition = cachePartitionKey(capabilities, headers);
     return sdk;
@@ -254,11 +341,7 @@ export class ProxyClient extends BackendOperations {
         front,
         this.requestTimeoutMs,
         progress
-          ? (p) =>
-              this.#inFlight.track(
-                front,
-                forwardProgress(progress, p, { ...this.forwardingTarget(), front }),
-              )
+          ? (p) => this.#inFlight.track(front, forwardProgress(progress, p, this.#targetFor(front)))
           : undefined,
       );
       try {
@@ -295,6 +378,7 @@ export class ProxyClient extends BackendOperations {
   async #drop(sdk: Client): Promise<void> {
     if (this.#sdk !== sdk) return;
     this.#sdk = undefined;
+    this.#attribution = undefined;
     this.#announced = undefined;
     this.#partition = undefined;
     this.#logger.info(`Backend ${this.name} failed; reconnecting on next use`);
@@ -308,6 +392,7 @@ export class ProxyClient extends BackendOperations {
   async close(): Promise<void> {
     const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
     this.#sdk = undefined;
+    this.#attribution = undefined;
     this.#announced = undefined;
     this.#partition = undefined;
     if (sdk) await closeBackendClient(sdk, CLOSE_WAIT_MS);

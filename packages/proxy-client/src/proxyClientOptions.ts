@@ -2,7 +2,21 @@ import type { ClientCapabilities, Implementation } from '@modelcontextprotocol/s
 import type { ConnectorOptions, Logger } from '@org/transports';
 import type { ForwardingHandlers } from './forwardingHandlers';
 
-/** Options of `ProxyClient`. */
+/**
+ * Options of `ProxyClient`.
+ *
+ * @example
+ * ```ts
+ * const options: ProxyClientOptions = {
+ *   name: 'weather',
+ *   requestTimeoutMs: 30_000,
+ *   forwardHeaders: ['authorization'],
+ *   handlers: { roots: null },
+ *   logger: createConsoleLogger('info'),
+ * };
+ * const backend = new ProxyClient('https://weather.example.com/mcp', options);
+ * ```
+ */
 export interface ProxyClientOptions {
   /** The backend's name in messages and logs. @default the connector's name */
   name?: string;
@@ -35,6 +49,11 @@ export interface ProxyClientOptions {
   closeWhenIdle?: boolean;
   /** Options of the connector made from a target (ignored when given a connector). */
   connector?: ConnectorOptions;
-  /** Where the client reports what it cannot forward. @default noopLogger */
+  /**
+   * Where the client reports what it cannot forward (a log message or progress from the backend
+   * with no client to send it to: at warning level the first time for each backend and kind,
+   * at debug level after) and its reconnections. Pass `noopLogger` to silence it.
+   * @default a logger writing warnings and errors to standard error
+   */
   logger?: Logger;
 }

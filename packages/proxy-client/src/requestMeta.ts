@@ -13,6 +13,13 @@ const HOP_KEYS = new Set([
  * The part of a client request's `_meta` to pass to the backend: everything but what belongs
  * to one hop (the progress token, which the proxy replaces with its own, task and connection
  * keys). Returns `undefined` when nothing is left.
+ *
+ * @example
+ * ```ts
+ * forwardableMeta({ progressToken: 7, 'example.com/trace': 'abc' });
+ * // => { 'example.com/trace': 'abc' }
+ * forwardableMeta({ progressToken: 7 }); // => undefined
+ * ```
  */
 export function forwardableMeta(
   meta: RequestMeta | undefined,

@@ -28,7 +28,8 @@ export class StatefulProxyClient extends ProxyClient {
     if (session.closed) {
       throw new ProxyError(ProxyErrorCode.Closed, `Client session has ended: ${session.id}`);
     }
-    const client = this.new({ closeWhenIdle: false });
+    // A plain client: the per-session client keeps no sessions of its own.
+    const client = this.copyAs(ProxyClient, { closeWhenIdle: false });
     client.bindSession(session);
     const release = session.onClose(async () => {
       if (this.#clients.get(session)?.client === client) this.#clients.delete(session);

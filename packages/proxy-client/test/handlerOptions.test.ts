@@ -235,23 +235,6 @@ describe('without a front request', () => {
     expect(text).toContain(`Cannot forward ${method} from backend lonely`);
     expect(text).toContain('no client request is active');
   });
-
-  it('drops log messages, logging that it did', async () => {
-    const { client, logger } = await bareClient();
-    await client.callTool('log', { entries: [{ level: 'error', data: 'lost' }] });
-    expect(await logger.line(/Dropped a log message from backend lonely/)).toMatch(/^debug: /);
-  });
-
-  it('drops progress, logging that it did', async () => {
-    const logger = recordingLogger();
-    await defaultProxyProgressHandler(
-      { progress: 1, total: 2 },
-      { front: undefined, session: undefined, backend: 'lonely', logger },
-    );
-    expect(logger.lines).toEqual([
-      'debug: Dropped progress from backend lonely: no client request to report it to',
-    ]);
-  });
 });
 
 describe('new()', () => {

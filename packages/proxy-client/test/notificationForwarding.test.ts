@@ -1,6 +1,10 @@
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
+import { StatefulProxyClient } from '@org/proxy-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createBackend } from './fixtures/backendServer';
+import { connectFront } from './fixtures/front';
 import { type Harness, harness, relayCall, structured } from './fixtures/harness';
+import { createRelay } from './fixtures/relayServer';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -53,6 +57,46 @@ describe('log forwarding', () => {
     await relayCall(h.front, 'log', { entries });
     await h.front.logsReached(2);
     expect(h.front.logs.map((l) => l.data)).toEqual(['w', 'e']);
+  });
+});
+
+describe('log forwarding between front requests', () => {
+  it('forwards to the bound front session, honouring the level it asked for', async () => {
+    const { server } = createBackend();
+    const stateful = new StatefulProxyClient({ server, name: 'b' });
+    const relay = createRelay(() => stateful.newStateful());
+    const front = await connectFront(relay);
+    const release = async () => {
+      await front.close();
+      await relay.close();
+      await stateful.dispose();
+      await server.close();
+    };
+    try {
+      await front.client.setLoggingLevel('warning');
+      await relayCall(front, 'get');
+      // The backend logs on its own, with no front request in flight.
+      const backendSession = server.sessions[0]!.server;
+      for (const [level, data] of [
+        ['debug', 'd'],
+        ['info', 'i'],
+        ['warning', 'w'],
+        ['notice', 'n'],
+        ['error', 'e'],
+        ['critical', 'last'],
+      ] as const) {
+        await backendSession.sendLoggingMessage({ level, data });
+      }
+      await front.logsReached(3);
+      // In order, so the ones filtered out would have arrived before the last one.
+      expect(front.logs).toEqual([
+        { level: 'warning', data: 'w' },
+        { level: 'error', data: 'e' },
+        { level: 'critical', data: 'last' },
+      ]);
+    } finally {
+      await release();
+    }
   });
 });
 

@@ -98,6 +98,54 @@ describe('sampling forwarding', () => {
     expect(result.content).toEqual(answer.content);
   });
 
+  it('passes tool_use and tool_result content blocks of the conversation to the front unchanged', async () => {
+    h = await harness();
+    const messages = [
+      { role: 'user', content: { type: 'text', text: 'Weather in Paris?' } },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me look that up.' },
+          {
+            type: 'tool_use',
+            id: 'call-1',
+            name: 'lookup',
+            input: { city: 'Paris', units: { temperature: 'C' } },
+            _meta: { 'example.com/latency': 12 },
+          },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            toolUseId: 'call-1',
+            content: [
+              { type: 'text', text: '18°C, sunny' },
+              { type: 'image', data: PNG, mimeType: 'image/png' },
+            ],
+            structuredContent: { temperature: 18, sky: 'sunny' },
+            isError: false,
+          },
+        ],
+      },
+    ];
+    const tools = [
+      {
+        name: 'lookup',
+        inputSchema: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    ];
+    const request = { messages, maxTokens: 50, tools, toolChoice: { mode: 'auto' } };
+    await relayCall(h.front, 'sample', { request });
+    expect(h.front.sampled).toHaveLength(1);
+    const got = h.front.sampled[0]!;
+    expect(got.messages).toEqual(messages);
+    expect(got.tools).toEqual(tools);
+    expect(got.toolChoice).toEqual({ mode: 'auto' });
+  });
+
   it('returns the front’s model and stop reason unchanged', async () => {
     const result = await sampleWith({
       role: 'assistant',

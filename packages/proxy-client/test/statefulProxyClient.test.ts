@@ -221,6 +221,41 @@ describe('StatefulProxyClient basics', () => {
     expect(stateful.size).toBe(2);
   });
 
+  it('new() makes a StatefulProxyClient, whose newStateful() works like the original’s', async () => {
+    const { server } = createBackend();
+    const stateful = new StatefulProxyClient(
+      { server, name: 'b' },
+      { requestTimeoutMs: 4321, closeWhenIdle: false },
+    );
+    const copy = stateful.new({ requestTimeoutMs: 1234 });
+    cleanup.push(
+      () => copy.dispose(),
+      () => stateful.dispose(),
+      () => server.close(),
+    );
+    expect(copy).toBeInstanceOf(StatefulProxyClient);
+    expect(copy).not.toBe(stateful);
+    expect(copy.connector).toBe(stateful.connector);
+    expect(copy.options).toEqual({ requestTimeoutMs: 1234, closeWhenIdle: false });
+    const perSession: ProxyClient[] = [];
+    const relay = createRelay(() => {
+      const client = copy.newStateful();
+      perSession.push(client);
+      return client;
+    });
+    cleanup.push(() => relay.close());
+    const front = await connectFront(relay);
+    cleanup.push(() => front.close());
+    await relayCall(front, 'put', { value: 5 });
+    expect(firstText(await relayCall(front, 'get'))).toBe('value 5');
+    expect(copy.size).toBe(1);
+    expect(stateful.size).toBe(0);
+    expect(perSession[0]).toBe(perSession[1]);
+    // The per-session client is a plain client: it keeps no sessions of its own.
+    expect(perSession[0]).not.toBeInstanceOf(StatefulProxyClient);
+    expect(perSession[0]!.requestTimeoutMs).toBe(1234);
+  });
+
   it('forwards a backend request made between front requests to the session it belongs to', async () => {
     const { server } = createBackend();
     const stateful = new StatefulProxyClient({ server, name: 'b' });
