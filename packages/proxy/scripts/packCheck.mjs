@@ -2,8 +2,8 @@
 // Shows that @org/proxy is the one package a user installs: packs the four published packages
 // (pnpm pack rewrites `workspace:^` and `catalog:` to real versions), installs @org/proxy with
 // npm into an empty folder outside the workspace (the other @org packages resolve to their
-// tarballs through `overrides`), then runs a script importing only '@org/proxy' (plus the SDK
-// client and zod, as a user writing a client would) and the `org-mcp-proxy` bin.
+// tarballs through `overrides`), then runs a script importing only '@org/proxy' (zod and the
+// SDK client come through its re-exports) and the `org-mcp-proxy` bin.
 // Needs the packages built (`pnpm run build`) and the npm registry. Exits non-zero on failure.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,10 +60,15 @@ function packedManifest(tarball, scratch) {
 }
 
 const CHECK_SCRIPT = `
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { createProxy, defineTool, ProviderServer, serveHttp } from '@org/proxy';
-import { z } from 'zod';
+import {
+  Client,
+  createProxy,
+  defineTool,
+  ProviderServer,
+  serveHttp,
+  StreamableHTTPClientTransport,
+  z,
+} from '@org/proxy';
 
 const local = new ProviderServer({ name: 'local' });
 local.add(defineTool({
@@ -101,7 +106,6 @@ function main() {
     if (leaked.length > 0)
       throw new Error(`Unresolved dependency specs: ${JSON.stringify(leaked)}`);
     const others = Object.entries(tarballs).filter(([name]) => name !== '@org/proxy');
-    const sdk = '@modelcontextprotocol/sdk';
     writeFileSync(
       path.join(user, 'package.json'),
       JSON.stringify(
@@ -111,8 +115,6 @@ function main() {
           type: 'module',
           dependencies: {
             '@org/proxy': `file:${tarballs['@org/proxy']}`,
-            [sdk]: manifest.dependencies[sdk],
-            zod: manifest.dependencies.zod,
           },
           overrides: Object.fromEntries(others.map(([name, file]) => [name, `file:${file}`])),
         },
@@ -120,7 +122,7 @@ function main() {
         2,
       ),
     );
-    log(`installing @org/proxy into ${user} (npm, registry for ${sdk} and zod)`);
+    log(`installing @org/proxy alone into ${user} (npm; its dependencies from the registry)`);
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], user, npmEnv());
     const lock = JSON.parse(readFileSync(path.join(user, 'package-lock.json'), 'utf8'));
     for (const name of Object.keys(tarballs)) {

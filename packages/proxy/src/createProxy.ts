@@ -99,7 +99,9 @@ function backendFor(base: ProxyClient, strategy: SessionStrategy, name: string):
  * Makes a proxy of a backend (a URL, a command spec, an HTTP target, an in-process server, a
  * connector or a `ProxyClient`) or of an `mcpServers` config. A config of several servers
  * composes them under namespaces (`server_tool`, `scheme://server/path`). Making a proxy never
- * contacts a backend: connections open on first use.
+ * contacts a backend, nor checks that a command exists: connections open (and children start)
+ * on first use, and a backend that cannot start fails the operation that needed it, with an
+ * error naming it. (The CLI checks commands at start-up; see `docs/cli.md`.)
  *
  * @example
  * ```ts

@@ -4,8 +4,49 @@
  * `ProxyServer` front backends; `ProxyProvider` and the proxy components do the work; the
  * serve functions and `ProxyClient` come along, so installing `@org/proxy` alone is enough.
  * Everything exported here is public API of `@org/proxy`.
+ *
+ * ## Re-exported from third-party packages
+ *
+ * So that a program needs no other install, `@org/proxy` also re-exports, unchanged (their
+ * own documentation applies; this reference does not repeat it):
+ *
+ * - `z`: [Zod 4](https://zod.dev), the schema library of `defineTool`, `defineResourceTemplate`
+ *   and `definePrompt`: `import { defineTool, z } from '@org/proxy'`.
+ * - `Client`, `ClientOptions`, `StreamableHTTPClientTransport`,
+ *   `StreamableHTTPClientTransportOptions`, `RequestOptions`: the client of the
+ *   [MCP TypeScript SDK](https://github.com/modelcontextprotocol/typescript-sdk), to drive a
+ *   proxy (or any MCP server). {@link createClientTransport} connects one to a URL, a command
+ *   or an in-process server.
+ * - `mcp`: the SDK's `types.js` as a namespace, every MCP wire type and schema:
+ *   `mcp.CallToolResult`, `mcp.CreateMessageRequestSchema` (for `client.setRequestHandler`),
+ *   `mcp.McpError`, and so on.
+ *
+ * @example
+ * ```ts
+ * import { Client, createClientTransport, defineTool, mcp, ProviderServer, z } from '@org/proxy';
+ *
+ * const server = new ProviderServer({ name: 'demo' });
+ * server.add(defineTool({ name: 'add', input: z.object({ a: z.number(), b: z.number() }), handler: ({ a, b }) => String(a + b) }));
+ * const client = new Client({ name: 'demo-client', version: '1.0.0' });
+ * await client.connect(await createClientTransport(server)); // in process, no port
+ * const result = (await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })) as mcp.CallToolResult;
+ * ```
  */
 
+// Third-party, re-exported unchanged so that a program needs no other install (see the package
+// comment above, which lists them: typedoc leaves external symbols out, see typedoc.json).
+/** The MCP SDK client's options. */
+export type { ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
+/** The MCP SDK client, to drive a proxy: `new Client(info, options)`, then `connect(transport)`. */
+export { Client } from '@modelcontextprotocol/sdk/client/index.js';
+/** The options of the MCP SDK's streamable HTTP client transport. */
+export type { StreamableHTTPClientTransportOptions } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+/** The MCP SDK's streamable HTTP client transport (or use {@link createClientTransport}). */
+export { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+/** The options of one request of an MCP SDK client: timeout, signal, progress callback. */
+export type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+/** Every MCP wire type and schema of the SDK (`mcp.CallToolResult`, `mcp.McpError`, ...). */
+export * as mcp from '@modelcontextprotocol/sdk/types.js';
 export type {
   AddProviderOptions,
   FilterOptions,
@@ -69,10 +110,13 @@ export {
 export type {
   BackendConnector,
   BackendTarget,
+  ClientTransportOptions,
+  ConnectableServer,
   HttpServeOptions,
   HttpServerHandle,
   HttpTarget,
   InMemoryConnection,
+  InProcessTarget,
   Logger,
   McpConfig,
   StdioServeOptions,
@@ -81,8 +125,10 @@ export type {
 } from '@org/transports';
 // What a proxy author needs from @org/transports.
 export {
+  createClientTransport,
   createConnector,
   createConsoleLogger,
+  DEFAULT_INHERITED_ENV,
   loadMcpConfig,
   noopLogger,
   ProxyError,
@@ -92,6 +138,8 @@ export {
   serveInMemory,
   serveStdio,
 } from '@org/transports';
+/** Zod 4, the schema library of {@link defineTool} and friends. */
+export { z } from 'zod';
 // The proxy itself.
 export type { ClientFactory } from './components/clientFactory';
 export { SPAN_PROVIDER_TYPE } from './components/clientFactory';

@@ -1,6 +1,7 @@
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import {
   createProxy,
+  definePrompt,
   defineTool,
   type HttpServerHandle,
   ProviderServer,
@@ -166,6 +167,62 @@ describe('a proxy of several servers', () => {
     await expect(front.client.listResources()).rejects.toThrow(/resource:\/\/a_b\/wave.*a\.b.*a_b/);
   });
 
+  it('refuses a call, read, render or subscription of a name two servers expose, naming both', async () => {
+    const url = await httpBackend(demoBackend('same'));
+    const config = { mcpServers: { 'a.b': { url }, a_b: { url } } };
+    // Without listing first: the lookup itself finds both.
+    const front = await frontOf(createProxy(config));
+    const called = await front.client.callTool({ name: 'a_b_greet', arguments: { name: 'x' } });
+    expect(called.isError).toBe(true);
+    expect(called.content).toEqual([
+      { type: 'text', text: 'Two servers expose tool a_b_greet: a.b (greet) and a_b (greet)' },
+    ]);
+    await expect(front.client.readResource({ uri: 'resource://a_b/wave' })).rejects.toThrow(
+      'Two servers expose resource resource://a_b/wave: a.b (resource://wave) and a_b (resource://wave)',
+    );
+    await expect(front.client.readResource({ uri: 'data://a_b/user/1' })).rejects.toThrow(
+      'Two servers expose a resource template matching data://a_b/user/1: a.b (data://user/{user_id}) and a_b (data://user/{user_id})',
+    );
+    await expect(
+      front.client.getPrompt({ name: 'a_b_welcome', arguments: { name: 'x' } }),
+    ).rejects.toThrow('Two servers expose prompt a_b_welcome: a.b (welcome) and a_b (welcome)');
+    await expect(front.client.subscribeResource({ uri: 'resource://a_b/wave' })).rejects.toThrow(
+      'Two servers expose resource resource://a_b/wave',
+    );
+  });
+
+  it('refuses a composed name that two servers reach with different inner names', async () => {
+    // Server `a` with tool `b_greet` and server `a_b` with tool `greet` both give `a_b_greet`.
+    const a = new ProviderServer({ name: 'a' });
+    a.add(
+      defineTool({ name: 'b_greet', handler: () => 'from a' }),
+      definePrompt({ name: 'b_welcome', render: () => 'from a' }),
+      defineTool({ name: 'only_a', handler: () => 'only a' }),
+    );
+    const ab = new ProviderServer({ name: 'a_b' });
+    ab.add(
+      defineTool({ name: 'greet', handler: () => 'from a_b' }),
+      definePrompt({ name: 'welcome', render: () => 'from a_b' }),
+    );
+    const config = {
+      mcpServers: { a: { url: await httpBackend(a) }, a_b: { url: await httpBackend(ab) } },
+    };
+    const front = await frontOf(createProxy(config));
+    const called = await front.client.callTool({ name: 'a_b_greet', arguments: {} });
+    expect(called).toMatchObject({
+      isError: true,
+      content: [
+        { type: 'text', text: 'Two servers expose tool a_b_greet: a (b_greet) and a_b (greet)' },
+      ],
+    });
+    await expect(front.client.getPrompt({ name: 'a_b_welcome' })).rejects.toThrow(
+      'Two servers expose prompt a_b_welcome: a (b_welcome) and a_b (welcome)',
+    );
+    // Names only one server reaches still work.
+    const only = await front.client.callTool({ name: 'a_only_a', arguments: {} });
+    expect(only.content).toEqual([{ type: 'text', text: 'only a' }]);
+  });
+
   it.each([
     ['first', true],
     ['last', false],
@@ -184,7 +241,12 @@ describe('a proxy of several servers', () => {
       arguments: { a: 2, b: 2 },
     });
     expect(added.structuredContent).toEqual({ sum: 4 });
-    expect(logger.at('warn').some((message) => message.includes('bad_server'))).toBe(true);
+    await front.client.listTools();
+    await front.client.listPrompts();
+    // One warning names the bad server, however many operations skipped it.
+    expect(logger.at('warn').filter((message) => message.includes('bad_server'))).toEqual([
+      expect.stringMatching(/^Skipping MCP server bad_server: cannot start: /),
+    ]);
     expect(logger.at('warn').some((message) => message.includes('good_server'))).toBe(false);
   });
 

@@ -1,3 +1,4 @@
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import {
   createProxy,
   definePrompt,
@@ -130,6 +131,32 @@ describe('resource subscriptions', () => {
     await b!.client.unsubscribeResource({ uri: 'resource://wave' });
     const methods = backend.methods().filter((m) => m.includes('subscribe'));
     expect(methods).toEqual(['resources/subscribe', 'resources/unsubscribe']);
+  });
+
+  it('per-request: not announced, and refused with an error naming the strategies that support it', async () => {
+    const server = demoBackend();
+    const backend = new CountingBackend(server);
+    const [perSession] = await connect(createProxy(backend), 1);
+    expect(perSession!.client.getServerCapabilities()?.resources).toEqual({
+      listChanged: true,
+      subscribe: true,
+    });
+    await perSession!.close();
+    fronts.splice(0);
+    await proxy?.close();
+    const [front] = await connect(createProxy(backend, { strategy: 'per-request' }), 1);
+    // A backend session that closes after each request could never deliver an update.
+    expect(front!.client.getServerCapabilities()?.resources).toEqual({ listChanged: true });
+    for (const uri of ['resource://wave', 'data://user/1']) {
+      const refused = front!.client.subscribeResource({ uri });
+      await expect(refused).rejects.toThrow(
+        new RegExp(
+          `Cannot subscribe to ${uri}: .*per-request strategy.*use the per-session or shared strategy`,
+        ),
+      );
+      await expect(refused).rejects.toMatchObject({ code: ErrorCode.MethodNotFound });
+    }
+    expect(backend.count('resources/subscribe')).toBe(0);
   });
 
   it('maps the URIs of a namespaced backend both ways', async () => {

@@ -1,9 +1,9 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { createProxy, defineTool, ProxyClient, ProxyProvider } from '@org/proxy';
+import { createProxy, definePrompt, defineTool, ProxyClient, ProxyProvider } from '@org/proxy';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend } from './fixtures/demoBackend';
-import { frontInMemory } from './fixtures/fronts';
+import { type Front, frontInMemory } from './fixtures/fronts';
 
 const clients: ProxyClient[] = [];
 
@@ -67,26 +67,117 @@ describe('ProxyProvider list cache', () => {
     expect(backend.count()).toBe(1);
   });
 
-  it('refreshes on every explicit list and sees what the backend added', async () => {
+  it('serves a second list within the TTL from the cache: no backend request (the default)', async () => {
+    const backend = new CountingBackend(demoBackend());
+    const provider = providerOf(backend);
+    expect(provider.refreshOnList).toBe(false);
+    const first = (await provider.listTools()).map((tool) => tool.name);
+    const second = (await provider.listTools()).map((tool) => tool.name);
+    expect(second).toEqual(first);
+    expect(backend.count('tools/list')).toBe(1);
+  });
+
+  it('with refreshOnList, every list asks the backend; lookups still use the cache', async () => {
+    const backend = new CountingBackend(demoBackend());
+    const client = new ProxyClient(backend);
+    clients.push(client);
+    const provider = new ProxyProvider(() => client, { refreshOnList: true });
+    await provider.listTools();
+    await provider.listTools();
+    await provider.listTools();
+    expect(backend.count('tools/list')).toBe(3);
+    await provider.getTool('greet');
+    expect(backend.count('tools/list')).toBe(3);
+  });
+
+  it('a backend list_changed notification makes the next list ask the backend', async () => {
     const server = demoBackend();
     const backend = new CountingBackend(server);
     const provider = providerOf(backend);
     await provider.listTools();
+    const changed = nextListChanged(provider);
+    // The backend sends notifications/tools/list_changed on its own: nothing here invalidates.
     server.local.add(defineTool({ name: 'late', handler: () => 'late' }));
-    const names = (await provider.listTools()).map((tool) => tool.name);
-    expect(names).toContain('late');
+    expect(await changed).toBe('tool');
+    backend.reset();
+    expect((await provider.listTools()).map((tool) => tool.name)).toContain('late');
+    expect(backend.methods()).toEqual(['tools/list']);
+  });
+
+  it.each<[string, string, Lister, Lister]>([
+    ['tools', 'tools/list', (p) => p.listTools(), (p) => p.getTool('greet')],
+    [
+      'resources',
+      'resources/list',
+      (p) => p.listResources(),
+      (p) => p.getResource('resource://wave'),
+    ],
+    [
+      'templates',
+      'resources/templates/list',
+      (p) => p.listResourceTemplates(),
+      (p) => p.getResourceTemplate('data://user/1'),
+    ],
+    ['prompts', 'prompts/list', (p) => p.listPrompts(), (p) => p.getPrompt('welcome')],
+  ])('lists %s again once the TTL has passed', async (_kind, method, list, lookup) => {
+    const backend = new CountingBackend(demoBackend());
+    const provider = providerOf(backend, 1000);
+    await list(provider);
+    expect(await lookup(provider)).toBeDefined();
+    await list(provider);
+    expect(backend.count(method)).toBe(1);
+    advanceClock(1001);
+    expect(await lookup(provider)).toBeDefined();
+    expect(backend.count(method)).toBe(2);
+    await list(provider);
+    expect(backend.count(method)).toBe(2);
+  });
+
+  it('without list_changed, a component the backend added is unknown until the TTL ends', async () => {
+    const server = demoBackend();
+    const backend = new CountingBackend(server);
+    backend.silentListChanges = true;
+    const provider = providerOf(backend, 1000);
+    await provider.listTools();
+    await provider.listPrompts();
+    server.local.add(
+      defineTool({ name: 'late', handler: () => 'late' }),
+      definePrompt({ name: 'late_prompt', render: () => 'late' }),
+    );
+    expect(await provider.getTool('late')).toBeUndefined();
+    expect((await provider.listTools()).map((tool) => tool.name)).not.toContain('late');
+    expect(await provider.getPrompt('late_prompt')).toBeUndefined();
+    expect(backend.count('tools/list')).toBe(1);
+    advanceClock(1001);
+    expect((await provider.getTool('late'))?.name).toBe('late');
+    expect((await provider.getPrompt('late_prompt'))?.name).toBe('late_prompt');
     expect(backend.count('tools/list')).toBe(2);
   });
 
-  it('lists again once the TTL has passed', async () => {
-    const backend = new CountingBackend(demoBackend());
-    const provider = providerOf(backend, 1000);
-    await provider.listTools();
-    await provider.getTool('greet');
-    expect(backend.count('tools/list')).toBe(1);
-    advanceClock(1001);
-    await provider.getTool('greet');
-    expect(backend.count('tools/list')).toBe(2);
+  it('without list_changed, a removed component still resolves and fails with the backend’s error', async () => {
+    const server = demoBackend();
+    const backend = new CountingBackend(server);
+    backend.silentListChanges = true;
+    const proxy = createProxy(backend);
+    const front = await frontInMemory(proxy);
+    const direct = await frontInMemory(server, {}, 'direct');
+    try {
+      await front.client.listTools();
+      await front.client.listResources();
+      server.local.remove('tool', 'greet');
+      server.local.remove('resource', 'resource://wave');
+      backend.reset();
+      const call = (f: Front) => f.client.callTool({ name: 'greet', arguments: { name: 'x' } });
+      const read = (f: Front) => f.client.readResource({ uri: 'resource://wave' });
+      expect(await errorOf(() => call(front))).toEqual(await errorOf(() => call(direct)));
+      expect(await errorOf(() => read(front))).toEqual(await errorOf(() => read(direct)));
+      // Both were resolved from the cache and sent to the backend, which refused them.
+      expect(backend.methods()).toEqual(['tools/call', 'resources/read']);
+    } finally {
+      await direct.close();
+      await front.close();
+      await proxy.close();
+    }
   });
 
   it('lists the backend for every lookup when the TTL is 0', async () => {
@@ -229,4 +320,17 @@ function nextListChanged(provider: ProxyProvider): Promise<string> {
       }
     });
   });
+}
+
+type Lister = (provider: ProxyProvider) => Promise<unknown>;
+
+/** The JSON-RPC code and message a request failed with. */
+async function errorOf(run: () => Promise<unknown>): Promise<{ code: unknown; message: string }> {
+  try {
+    await run();
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message: string };
+    return { code, message };
+  }
+  throw new Error('Expected the request to fail');
 }

@@ -284,6 +284,26 @@ describe('composition', () => {
     );
   });
 
+  it('takes a client factory returning a promise, awaited for every operation', async () => {
+    const backend = new CountingBackend(demoBackend());
+    const client = new ProxyClient(backend, { name: 'awaited' });
+    cleanups.push(() => client.dispose());
+    let made = 0;
+    const clientFactory = async (): Promise<ProxyClient> => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      made += 1;
+      return client;
+    };
+    const front = await frontOf(new ProxyServer({ clientFactory }));
+    expect(proxy!.clientFactory).toBe(clientFactory);
+    const added = await front.client.callTool({ name: 'add', arguments: { a: 2, b: 5 } });
+    expect(added.structuredContent).toEqual({ sum: 7 });
+    const wave = await front.client.readResource({ uri: 'resource://wave' });
+    expect(textOf(wave.contents[0])).toBe('👋');
+    expect(made).toBeGreaterThanOrEqual(3);
+    expect(backend.opened).toBe(1);
+  });
+
   it('createProxy takes a ProxyClient as it is, and a URL verbatim', async () => {
     const backend = new CountingBackend(demoBackend());
     const client = new ProxyClient(backend, { name: 'mine' });
@@ -305,6 +325,20 @@ describe('an unreachable backend', () => {
     const made = createProxy(`http://127.0.0.1:${port}/mcp`);
     proxy = made;
     await expect(frontInMemory(made)).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port}`));
+  });
+
+  it('fails a programmatic listTools() with an error naming the backend and why', async () => {
+    const port = await closedPort();
+    const made = createProxy(`http://127.0.0.1:${port}/mcp`);
+    proxy = made;
+    const failure = made.providers.listTools();
+    await expect(failure).rejects.toMatchObject({ code: ProxyErrorCode.BackendUnavailable });
+    await expect(failure).rejects.toThrow(
+      new RegExp(`^Cannot connect to backend 127\\.0\\.0\\.1:${port} .*ECONNREFUSED`),
+    );
+    await expect(made.proxyProviders[0]!.listTools()).rejects.toThrow(
+      `Cannot connect to backend 127.0.0.1:${port}`,
+    );
   });
 
   it('gives the front an error naming the command that does not start', async () => {

@@ -1,18 +1,19 @@
-import { createProxy, type ProxyServer, type SessionStrategy } from '@org/proxy';
+import { createProxy, defineTool, type ProxyServer, type SessionStrategy } from '@org/proxy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend } from './fixtures/demoBackend';
-import { type Front, frontInMemory } from './fixtures/fronts';
+import { type Front, frontInMemory, Inbox } from './fixtures/fronts';
 
 let proxy: ProxyServer | undefined;
 const fronts: Front[] = [];
 
 async function setup(strategy?: SessionStrategy) {
-  const backend = new CountingBackend(demoBackend());
+  const server = demoBackend();
+  const backend = new CountingBackend(server);
   proxy = createProxy(backend, strategy ? { strategy } : {});
   const front = await frontInMemory(proxy);
   fronts.push(front);
-  return { backend, front, proxy };
+  return { server, backend, front, proxy };
 }
 
 afterEach(async () => {
@@ -97,13 +98,17 @@ describe('backend round trips, counted at the backend', () => {
     expect(backend.count('tools/list')).toBe(2);
   });
 
-  it('a backend list_changed makes the next list ask the backend again', async () => {
-    const { backend, front } = await setup();
+  it('a backend list_changed notification makes the next list ask the backend again', async () => {
+    const { server, backend, front } = await setup();
+    const inbox = new Inbox(front.client, ['notifications/tools/list_changed']);
     await front.client.listTools();
+    // The backend announces the change itself; the front hears of it once the cache is cleared.
+    server.local.add(defineTool({ name: 'late', handler: () => 'late' }));
+    await inbox.waitFor('notifications/tools/list_changed');
     backend.reset();
-    await proxy!.proxyProviders[0]!.invalidate('tool');
-    await front.client.listTools();
-    expect(backend.count('tools/list')).toBe(1);
+    const names = (await front.client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toContain('late');
+    expect(backend.methods()).toEqual(['tools/list']);
   });
 
   it('with the cache turned off, every call lists the backend first', async () => {

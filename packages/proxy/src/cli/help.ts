@@ -56,7 +56,7 @@ Examples:
   ${CLI_NAME} --transport sse -- npx -y @modelcontextprotocol/server-everything
 
 Exit codes: 0 after a clean shutdown (SIGINT, SIGTERM, or stdin closed with the stdio
-front), 1 when the proxy fails while running, 2 for bad arguments, a bad config file or
-an address that cannot be bound (a port in use).
+front), 1 when the proxy fails while running, 2 for bad arguments, a bad config file, a
+command that cannot be started or an address that cannot be bound (a port in use).
 `;
 }

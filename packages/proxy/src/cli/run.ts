@@ -10,6 +10,7 @@ import {
 import { type CreateProxyOptions, createProxy, type ProxyTarget } from '../createProxy';
 import type { ProxyServer } from '../server/proxyServer';
 import type { CliConfig } from './cliConfig';
+import { checkCommand, checkConfigCommands } from './commandCheck';
 import { packageVersion } from './packageVersion';
 
 /** The streams the CLI uses; the process's own by default. */
@@ -53,11 +54,13 @@ async function proxyTarget(config: CliConfig, logger: Logger): Promise<ProxyTarg
   }
   if (backend.kind === 'config') {
     const loaded = await loadMcpConfig(backend.file);
+    checkConfigCommands(loaded, backend.file);
     logger.info(`Proxying the servers of: ${backend.file}`);
     return loaded;
   }
-  logger.info(`Proxying the command: ${backend.command}`);
   const { command, args, env } = backend;
+  checkCommand({ command, env });
+  logger.info(`Proxying the command: ${command}`);
   return { command, args, env };
 }
 
@@ -125,15 +128,18 @@ async function serveFront(
 
 /**
  * Runs the proxy a {@link CliConfig} describes: loads the backend (a config file is read and
- * validated now; backends themselves are contacted when the first client needs them), then
- * serves it over stdio or HTTP. With an HTTP front, prints `Proxy listening on <url>` to
- * `io.stderr`.
+ * validated now, and the command of every stdio server, or the one after `--`, must be an
+ * executable file or a name found on the `PATH` its child will get; backends themselves are
+ * contacted when the first client needs them), then serves it over stdio or HTTP. With an HTTP
+ * front, prints `Proxy listening on <url>` to `io.stderr`.
  *
  * @param config - the validated command line (see {@link parseCliArgs})
  * @param io - the streams to use; the process's own by default
  * @returns the running proxy; `close()` shuts it down
- * @throws {@link ProxyError} `InvalidConfig` for a bad config file, or the error of a front
- *   that could not start (a port in use)
+ * @throws {@link ProxyError} `InvalidConfig` for a bad config file or a server command that
+ *   cannot start (`mcp.json: mcpServers.ghost.command: command "nope" not found on PATH`),
+ *   `InvalidArguments` for a command after `--` that cannot start, or the error of a front that
+ *   could not start (a port in use)
  */
 export async function runCli(config: CliConfig, io: CliIo = processIo()): Promise<CliHandle> {
   const logger = io.logger ?? createConsoleLogger(config.logLevel, `${config.name} `);

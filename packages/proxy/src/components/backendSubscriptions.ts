@@ -1,11 +1,24 @@
 import type { Context } from '@org/core';
 import type { ProxyClient } from '@org/proxy-client';
+import { ProxyError, ProxyErrorCode } from '@org/transports';
 
 /** How many client sessions want updates of each backend URI, per backend client. */
 const subscribers = new WeakMap<ProxyClient, Map<string, number>>();
 
 /**
- * Subscribes a client session to a backend resource through `client`. A backend session
+ * Whether a backend client can hold a resource subscription: not when it closes its session as
+ * soon as it is idle (the `per-request` strategy), since no update could ever arrive.
+ * @internal
+ */
+export function holdsSubscriptions(client: ProxyClient): boolean {
+  return client.options.closeWhenIdle !== true;
+}
+
+/**
+ * Subscribes a client session to a backend resource through `client`. A client that closes its
+ * backend session after each request (the `per-request` strategy) is refused with an error
+ * saying which strategies support subscriptions, rather than subscribing a session that is
+ * about to close. A backend session
  * serving several client sessions (the `shared` strategy) is subscribed once, by the first of
  * them; a session already subscribed to `uri` changes nothing.
  * @internal
@@ -16,6 +29,12 @@ export async function subscribeBackend(
   exposedUri: string,
   context: Context | undefined,
 ): Promise<void> {
+  if (!holdsSubscriptions(client)) {
+    throw new ProxyError(
+      ProxyErrorCode.Unsupported,
+      `Cannot subscribe to ${exposedUri}: backend ${client.name} is reached with a new session per request (the per-request strategy), which closes before any update could arrive; use the per-session or shared strategy for resource subscriptions`,
+    );
+  }
   if (context?.session.subscriptions.has(exposedUri)) return;
   const counts = subscribers.get(client) ?? new Map<string, number>();
   subscribers.set(client, counts);

@@ -6,17 +6,23 @@ import {
   type SpanAttributes,
 } from '@org/core';
 import { type ClientFactory, completeOnBackend, SPAN_PROVIDER_TYPE } from './clientFactory';
+import { wireExtras } from './wireExtras';
+
+/** The fields of a wire prompt that {@link ProxyPrompt} models. */
+const PROMPT_FIELDS = ['name', 'title', 'description', 'icons', '_meta', 'arguments'] as const;
 
 /**
- * A prompt rendered by a backend. It keeps every field of the backend's prompt that the SDK
- * reads (name, title, description, icons, `_meta`, arguments) and the backend's own name across
- * renames. Results pass through unchanged.
+ * A prompt rendered by a backend. It keeps every field of the backend's prompt (name, title,
+ * description, icons, `_meta`, arguments, and those it does not model: they are listed as the
+ * backend gave them) and the backend's own name across renames. Results pass through unchanged.
  */
 export class ProxyPrompt extends Prompt {
   /** The prompt's name on the backend. */
   readonly backendName: string;
   /** Where the backend client comes from. */
   readonly clientFactory: ClientFactory;
+  /** Fields of the backend's wire prompt that this class does not model, listed verbatim. */
+  readonly wireExtras: Readonly<Record<string, unknown>>;
 
   /**
    * @param clientFactory - gives the backend client for each render
@@ -33,11 +39,17 @@ export class ProxyPrompt extends Prompt {
     });
     this.backendName = prompt.name;
     this.clientFactory = clientFactory;
+    this.wireExtras = wireExtras(prompt, PROMPT_FIELDS);
   }
 
   /** Makes a proxy prompt from the backend's wire prompt. */
   static fromMcpPrompt(clientFactory: ClientFactory, prompt: McpPrompt): ProxyPrompt {
     return new ProxyPrompt(clientFactory, prompt);
+  }
+
+  /** The wire form: the backend's unmodelled fields, then the modelled ones (which win). */
+  override toWire(): McpPrompt {
+    return { ...this.wireExtras, ...super.toWire() };
   }
 
   /** Renders the prompt on the backend, by its backend name. */

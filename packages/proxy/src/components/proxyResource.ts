@@ -5,6 +5,20 @@ import type {
 import { type Context, Resource, type SpanAttributes } from '@org/core';
 import { subscribeBackend, unsubscribeBackend } from './backendSubscriptions';
 import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
+import { wireExtras } from './wireExtras';
+
+/** The fields of a wire resource that {@link ProxyResource} models. */
+const RESOURCE_FIELDS = [
+  'uri',
+  'name',
+  'title',
+  'description',
+  'icons',
+  '_meta',
+  'mimeType',
+  'size',
+  'annotations',
+] as const;
 
 /**
  * The result of reading `backendUri`, as the client asked for `uri`: content items that carry
@@ -25,13 +39,16 @@ export function exposeContents(
 
 /**
  * A resource read from a backend. It keeps every field of the backend's resource (annotations
- * and size included) and the backend's own URI across renames.
+ * and size included, and those it does not model: they are listed as the backend gave them) and
+ * the backend's own URI across renames.
  */
 export class ProxyResource extends Resource {
   /** The resource's URI on the backend. */
   readonly backendUri: string;
   /** Where the backend client comes from. */
   readonly clientFactory: ClientFactory;
+  /** Fields of the backend's wire resource that this class does not model, listed verbatim. */
+  readonly wireExtras: Readonly<Record<string, unknown>>;
 
   /**
    * @param clientFactory - gives the backend client for each read
@@ -51,11 +68,17 @@ export class ProxyResource extends Resource {
     });
     this.backendUri = resource.uri;
     this.clientFactory = clientFactory;
+    this.wireExtras = wireExtras(resource, RESOURCE_FIELDS);
   }
 
   /** Makes a proxy resource from the backend's wire resource. */
   static fromMcpResource(clientFactory: ClientFactory, resource: McpResource): ProxyResource {
     return new ProxyResource(clientFactory, resource);
+  }
+
+  /** The wire form: the backend's unmodelled fields, then the modelled ones (which win). */
+  override toWire(): McpResource {
+    return { ...this.wireExtras, ...super.toWire() };
   }
 
   /** Reads the resource from the backend, by its backend URI. */

@@ -12,10 +12,24 @@ import {
 import { subscribeBackend, unsubscribeBackend } from './backendSubscriptions';
 import { type ClientFactory, completeOnBackend, SPAN_PROVIDER_TYPE } from './clientFactory';
 import { ProxyResource } from './proxyResource';
+import { wireExtras } from './wireExtras';
+
+/** The fields of a wire resource template that {@link ProxyTemplate} models. */
+const TEMPLATE_FIELDS = [
+  'uriTemplate',
+  'name',
+  'title',
+  'description',
+  'icons',
+  '_meta',
+  'mimeType',
+  'annotations',
+] as const;
 
 /**
- * A resource template of a backend. It keeps every field of the backend's template and the
- * backend's own URI template across renames. A URI the client asks for goes to the backend
+ * A resource template of a backend. It keeps every field of the backend's template (those it
+ * does not model too: they are listed as the backend gave them) and the backend's own URI
+ * template across renames. A URI the client asks for goes to the backend
  * verbatim when the template was not renamed; a renamed (namespaced) template expands the
  * backend's template with the parameters the client's URI matched.
  */
@@ -24,6 +38,8 @@ export class ProxyTemplate extends ResourceTemplate {
   readonly backendUriTemplate: string;
   /** Where the backend client comes from. */
   readonly clientFactory: ClientFactory;
+  /** Fields of the backend's wire template that this class does not model, listed verbatim. */
+  readonly wireExtras: Readonly<Record<string, unknown>>;
 
   /**
    * @param clientFactory - gives the backend client for each read
@@ -42,6 +58,7 @@ export class ProxyTemplate extends ResourceTemplate {
     });
     this.backendUriTemplate = template.uriTemplate;
     this.clientFactory = clientFactory;
+    this.wireExtras = wireExtras(template, TEMPLATE_FIELDS);
   }
 
   /** Makes a proxy template from the backend's wire template. */
@@ -50,6 +67,11 @@ export class ProxyTemplate extends ResourceTemplate {
     template: McpResourceTemplate,
   ): ProxyTemplate {
     return new ProxyTemplate(clientFactory, template);
+  }
+
+  /** The wire form: the backend's unmodelled fields, then the modelled ones (which win). */
+  override toWire(): McpResourceTemplate {
+    return { ...this.wireExtras, ...super.toWire() };
   }
 
   /** The backend URI for a URI the client asked for. */

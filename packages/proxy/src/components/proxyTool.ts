@@ -1,17 +1,34 @@
 import type { Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { type SpanAttributes, Tool, type ToolResult } from '@org/core';
 import { type ClientFactory, SPAN_PROVIDER_TYPE } from './clientFactory';
+import { wireExtras } from './wireExtras';
+
+/** The fields of a wire tool that {@link ProxyTool} models. */
+const TOOL_FIELDS = [
+  'name',
+  'title',
+  'description',
+  'icons',
+  '_meta',
+  'inputSchema',
+  'outputSchema',
+  'annotations',
+  'execution',
+] as const;
 
 /**
- * A tool that runs on a backend. It keeps every field of the backend's tool, and the backend's
- * own name across any number of renames (namespacing, overrides), so a renamed proxy tool still
- * calls the backend by its real name. Results pass through unchanged, `isError` included.
+ * A tool that runs on a backend. It keeps every field of the backend's tool (those it does not
+ * model too: they are listed as the backend gave them), and the backend's own name across any
+ * number of renames (namespacing, overrides), so a renamed proxy tool still calls the backend by
+ * its real name. Results pass through unchanged, `isError` included.
  */
 export class ProxyTool extends Tool {
   /** The tool's name on the backend. */
   readonly backendName: string;
   /** Where the backend client comes from. */
   readonly clientFactory: ClientFactory;
+  /** Fields of the backend's wire tool that this class does not model, listed verbatim. */
+  readonly wireExtras: Readonly<Record<string, unknown>>;
 
   /**
    * @param clientFactory - gives the backend client for each run
@@ -31,11 +48,17 @@ export class ProxyTool extends Tool {
     });
     this.backendName = tool.name;
     this.clientFactory = clientFactory;
+    this.wireExtras = wireExtras(tool, TOOL_FIELDS);
   }
 
   /** Makes a proxy tool from the backend's wire tool. */
   static fromMcpTool(clientFactory: ClientFactory, tool: McpTool): ProxyTool {
     return new ProxyTool(clientFactory, tool);
+  }
+
+  /** The wire form: the backend's unmodelled fields, then the modelled ones (which win). */
+  override toWire(): McpTool {
+    return { ...this.wireExtras, ...super.toWire() };
   }
 
   /** Calls the tool on the backend, by its backend name. */

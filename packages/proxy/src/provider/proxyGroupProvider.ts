@@ -35,10 +35,26 @@ function innerName(component: Component): string {
   return named.backendName ?? named.backendUri ?? named.backendUriTemplate ?? component.key;
 }
 
+/** A component found on one backend, for collision messages. */
+interface Owned<T extends Component> {
+  member: GroupMember;
+  item: T;
+}
+
+/** The error for two backends exposing one name: it names both, and their own names for it. */
+function collision(what: string, first: Owned<Component>, second: Owned<Component>): ProxyError {
+  return new ProxyError(
+    ProxyErrorCode.NameCollision,
+    `Two servers expose ${what}: ${first.member.name} (${innerName(first.item)}) and ${second.member.name} (${innerName(second.item)})`,
+  );
+}
+
 /**
  * The backends of a multi-server config as one provider. A backend that fails is skipped with
- * a warning naming it, and the others keep working; when every backend fails, the error names
- * them all. Two backends exposing the same name is an error naming both, never a silent shadow.
+ * a warning naming it (one warning while it keeps failing), and the others keep working; when
+ * every backend fails, the error names them all. Two backends exposing the same name is an
+ * error naming both, never a silent shadow: when listing, and when a call, read or render names
+ * it.
  */
 export class ProxyGroupProvider implements Provider {
   /** A name for messages. */
@@ -47,6 +63,8 @@ export class ProxyGroupProvider implements Provider {
   readonly members: readonly GroupMember[];
   readonly #logger: Logger;
   readonly #events = new EventHub();
+  /** The backends that failed and were reported, until they work again. */
+  readonly #failing = new Set<GroupMember>();
 
   /**
    * @param members - the backends, in config order
@@ -58,6 +76,23 @@ export class ProxyGroupProvider implements Provider {
     for (const member of members) member.provider.subscribe?.((event) => this.#events.emit(event));
   }
 
+  /**
+   * Reports a failing backend: a warning the first time, then debug messages while it keeps
+   * failing (every operation would repeat the same warning otherwise).
+   */
+  #failed(member: GroupMember, what: string, error: unknown): void {
+    const message = `Skipping MCP server ${member.name}: cannot ${what}: ${messageOf(error)}`;
+    if (this.#failing.has(member)) this.#logger.debug(message);
+    else {
+      this.#failing.add(member);
+      this.#logger.warn(message);
+    }
+  }
+
+  #worked(member: GroupMember): void {
+    if (this.#failing.delete(member)) this.#logger.info(`MCP server ${member.name} works again`);
+  }
+
   async #gather<T>(
     what: string,
     run: (provider: Provider) => Promise<T>,
@@ -67,12 +102,12 @@ export class ProxyGroupProvider implements Provider {
     const failed: string[] = [];
     settled.forEach((outcome, index) => {
       const member = this.members[index]!;
-      if (outcome.status === 'fulfilled') ok.push({ member, value: outcome.value });
-      else {
+      if (outcome.status === 'fulfilled') {
+        this.#worked(member);
+        ok.push({ member, value: outcome.value });
+      } else {
         failed.push(`${member.name}: ${messageOf(outcome.reason)}`);
-        this.#logger.warn(
-          `Skipping MCP server ${member.name}: cannot ${what}: ${messageOf(outcome.reason)}`,
-        );
+        this.#failed(member, what, outcome.reason);
       }
     });
     if (ok.length === 0 && failed.length > 0) {
@@ -89,50 +124,58 @@ export class ProxyGroupProvider implements Provider {
     list: (p: Provider) => Promise<readonly T[]>,
   ): Promise<T[]> {
     const lists = await this.#gather(`list ${kind}s`, list);
-    const owners = new Map<string, { server: string; inner: string }>();
+    const owners = new Map<string, Owned<T>>();
     const merged: T[] = [];
     for (const { member, value } of lists) {
       for (const item of value) {
         const owner = owners.get(item.key);
-        if (owner) {
-          throw new ProxyError(
-            ProxyErrorCode.NameCollision,
-            `Two servers expose ${kind} ${item.key}: ${owner.server} (${owner.inner}) and ${member.name} (${innerName(item)})`,
-          );
-        }
-        owners.set(item.key, { server: member.name, inner: innerName(item) });
+        if (owner) throw collision(`${kind} ${item.key}`, owner, { member, item });
+        owners.set(item.key, { member, item });
         merged.push(item);
       }
     }
     return merged;
   }
 
+  /**
+   * The one component `lookup` finds (`what` names it in messages), asking every backend: two
+   * backends answering is a collision (`a` with tool `b_greet` and `a_b` with tool `greet` both expose `a_b_greet`).
+   * A backend that fails is skipped with a warning; its failure is the answer only when no
+   * backend has the component.
+   */
   async #find<T extends Component>(
+    what: string,
     lookup: (p: Provider) => Promise<T | undefined>,
     fallback?: { list: (p: Provider) => Promise<readonly T[]>; key: string },
   ): Promise<T | undefined> {
-    let failure: unknown;
-    for (const member of this.members) {
-      try {
+    const settled = await Promise.allSettled(
+      this.members.map(async (member) => {
         const found = await lookup(member.provider);
-        if (found) return found;
-      } catch (error) {
-        this.#logger.warn(`MCP server ${member.name} failed a lookup: ${messageOf(error)}`);
-        failure ??= error;
-      }
-    }
-    // A name that was cleaned or shortened cannot be reversed before it was listed once: list
-    // the one backend whose namespace it starts with.
-    if (fallback) {
-      for (const member of this.members) {
-        if (!fallback.key.startsWith(`${member.namespace.slice(0, 40)}`)) continue;
+        if (found || !fallback || !this.#mayHold(member, fallback.key)) return found;
+        // A name that was cleaned or shortened cannot be reversed before it was listed once:
+        // list the backend whose namespace it starts with.
         const items = await fallback.list(member.provider).catch(() => [] as readonly T[]);
-        const found = items.find((item) => item.key === fallback.key);
-        if (found) return found;
-      }
-    }
+        return items.find((item) => item.key === fallback.key);
+      }),
+    );
+    const found: Array<Owned<T>> = [];
+    let failure: unknown;
+    settled.forEach((outcome, index) => {
+      const member = this.members[index]!;
+      if (outcome.status === 'rejected') {
+        this.#failed(member, `find ${what}`, outcome.reason);
+        failure ??= outcome.reason;
+      } else if (outcome.value) found.push({ member, item: outcome.value });
+    });
+    if (found.length > 1) throw collision(what, found[0]!, found[1]!);
+    if (found[0]) return found[0].item;
     if (failure) throw failure;
     return undefined;
+  }
+
+  /** Whether `key` may be a (shortened) name of `member`'s. */
+  #mayHold(member: GroupMember, key: string): boolean {
+    return key.startsWith(member.namespace.slice(0, 40));
   }
 
   /** Every backend's tools. */
@@ -142,7 +185,10 @@ export class ProxyGroupProvider implements Provider {
 
   /** The tool exposed as `name` (names that were shortened are found through the list). */
   getTool(name: string): Promise<Tool | undefined> {
-    return this.#find((p) => p.getTool(name), { list: (p) => p.listTools(), key: name });
+    return this.#find(`tool ${name}`, (p) => p.getTool(name), {
+      list: (p) => p.listTools(),
+      key: name,
+    });
   }
 
   /** Every backend's resources. */
@@ -152,7 +198,7 @@ export class ProxyGroupProvider implements Provider {
 
   /** The resource exposed at `uri`. */
   getResource(uri: string): Promise<Resource | undefined> {
-    return this.#find((p) => p.getResource(uri));
+    return this.#find(`resource ${uri}`, (p) => p.getResource(uri));
   }
 
   /** Every backend's resource templates. */
@@ -160,9 +206,9 @@ export class ProxyGroupProvider implements Provider {
     return this.#list('resource template', (p) => p.listResourceTemplates());
   }
 
-  /** The first exposed template matching `uri`. */
+  /** The exposed template matching `uri` (two servers' templates matching it is a collision). */
   getResourceTemplate(uri: string): Promise<ResourceTemplate | undefined> {
-    return this.#find((p) => p.getResourceTemplate(uri));
+    return this.#find(`a resource template matching ${uri}`, (p) => p.getResourceTemplate(uri));
   }
 
   /** Every backend's prompts. */
@@ -172,7 +218,10 @@ export class ProxyGroupProvider implements Provider {
 
   /** The prompt exposed as `name`. */
   getPrompt(name: string): Promise<Prompt | undefined> {
-    return this.#find((p) => p.getPrompt(name), { list: (p) => p.listPrompts(), key: name });
+    return this.#find(`prompt ${name}`, (p) => p.getPrompt(name), {
+      list: (p) => p.listPrompts(),
+      key: name,
+    });
   }
 
   /** The union of what the working backends offer; an error naming every backend when none works. */

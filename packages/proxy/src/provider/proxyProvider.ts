@@ -18,6 +18,7 @@ import {
 } from '@org/core';
 import type { BackendEvent, BackendEventListener, ProxyClient } from '@org/proxy-client';
 import { type Logger, noopLogger } from '@org/transports';
+import { holdsSubscriptions } from '../components/backendSubscriptions';
 import type { ClientFactory } from '../components/clientFactory';
 import { ProxyPrompt } from '../components/proxyPrompt';
 import { ProxyResource } from '../components/proxyResource';
@@ -276,10 +277,18 @@ export class ProxyProvider implements Provider {
     return [];
   }
 
-  /** What the backend offers (tasks excepted: they are not proxied). */
+  /**
+   * What the backend offers, tasks excepted (they are not proxied), and resource subscriptions
+   * excepted when the backend session closes after each request (`per-request`): no update
+   * could arrive on it.
+   */
   async capabilities(): Promise<ServerCapabilities> {
     const client = await this.clientFactory();
     const { tasks: _tasks, ...offered } = await client.serverCapabilities();
+    if (offered.resources?.subscribe && !holdsSubscriptions(client)) {
+      const { subscribe: _subscribe, ...resources } = offered.resources;
+      return { ...offered, resources };
+    }
     return offered;
   }
 

@@ -9,6 +9,9 @@ import type { ClientFactory } from '../components/clientFactory';
  *   with it. What a direct connection would be; clients are isolated from each other.
  * - `per-request`: a fresh backend session for every request (FastMCP's default). Isolated,
  *   but each request pays a connection and an initialize, and backend state never persists.
+ *   No backend session outlives a request, so resource subscriptions are refused (and not
+ *   announced), and a backend `list_changed` arrives only while a request is in flight: the
+ *   list cache stays fresh by its TTL.
  * - `shared`: one backend session for every client. Cheapest; only for stateless backends,
  *   since clients share the backend's state and server-to-client requests go to whichever
  *   client request is the latest in flight.

@@ -18,6 +18,29 @@ afterEach(() => {
 });
 
 describe('CLI with a config file backend', () => {
+  it('serves the only server of a config without a prefix', async () => {
+    const server = { command: process.execPath, args: [everythingServerScript(), 'stdio'] };
+    const file = path.join(dir, 'one.json');
+    writeFileSync(file, JSON.stringify({ mcpServers: { solo: server } }));
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [requireBuiltCli(), file, '--log-level', 'warn'],
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'cli-one-server', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      expect(names).toContain('echo');
+      expect(names.some((name) => name.startsWith('solo_'))).toBe(false);
+      const result = await client.callTool({ name: 'echo', arguments: { message: 'just one' } });
+      expect(result.isError).toBeFalsy();
+      expect(JSON.stringify(result.content)).toContain('just one');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('composes two servers under their names: a_echo and b_echo', async () => {
     const server = { command: process.execPath, args: [everythingServerScript(), 'stdio'] };
     const file = path.join(dir, 'mcp.json');

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -6,6 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { startCli } from './cliProcess';
 
 const BACKEND = ['--', process.execPath, everythingServerScript(), 'stdio'];
+/** A backend quick to spawn. */
+const ECHO_BACKEND = [
+  '--',
+  process.execPath,
+  fileURLToPath(new URL('../reliability/fixtures/echoBackend.mjs', import.meta.url)),
+];
 const LISTENING = /Proxy listening on (http:\/\/\S+) \((SSE|streamable HTTP): (http:\/\/\S+)\)/;
 
 const INITIALIZE = {
@@ -37,6 +44,47 @@ describe('CLI with the HTTP front', () => {
       expect(sseUrl).toBe(url!.replace(/\/mcp$/, '/sse'));
       await client.connect(new StreamableHTTPClientTransport(new URL(url!)));
       expect(await echoThrough(client, 'over http')).toContain('echo');
+    } finally {
+      await client.close();
+      await cli.stop();
+    }
+  });
+
+  it('serves on --host and --path, statelessly with --stateless', async () => {
+    const cli = startCli([
+      ...['--transport', 'http', '--host', 'localhost', '--path', '/gateway', '--stateless'],
+      // One backend session for all: otherwise each stateless request spawns a backend.
+      ...['--strategy', 'shared'],
+      ...ECHO_BACKEND,
+    ]);
+    const client = new Client({ name: 'cli-stateless', version: '1.0.0' });
+    try {
+      const [, url] = await cli.waitForStderr(LISTENING);
+      expect(url).toMatch(/^http:\/\/localhost:\d+\/gateway$/);
+      const headers = {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      };
+      const post = (body: unknown) =>
+        fetch(url!, { method: 'POST', headers, body: JSON.stringify(body) });
+      const initialized = await post(INITIALIZE);
+      expect(initialized.status).toBe(200);
+      // Stateless: no session is made, and a request needs none.
+      expect(initialized.headers.get('mcp-session-id')).toBeNull();
+      await initialized.text();
+      const listed = await post({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+      expect(listed.status).toBe(200);
+      expect(await listed.text()).toContain('"echo"');
+      const elsewhere = await fetch(url!.replace(/\/gateway$/, '/mcp'), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(INITIALIZE),
+      });
+      expect(elsewhere.status).toBe(404);
+      await elsewhere.body?.cancel();
+      await client.connect(new StreamableHTTPClientTransport(new URL(url!)));
+      const echoed = await client.callTool({ name: 'echo', arguments: { text: 'stateless' } });
+      expect(echoed.content).toEqual([{ type: 'text', text: 'stateless' }]);
     } finally {
       await client.close();
       await cli.stop();

@@ -177,8 +177,12 @@ function expectNoSecret(text: string): void {
   for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
 }
 
-/** A config whose servers carry secrets and mostly fail: every failure path gets logged. */
-async function secretConfig() {
+/**
+ * A config whose servers carry secrets and mostly fail: every failure path gets logged. The
+ * `ghost` server's command does not exist, or, for the CLI (which refuses such a config at
+ * start-up, see badConfig.test.ts), exits at once.
+ */
+async function secretConfig(forCli = false) {
   const guarded = cleanup.add(new ProviderServer({ name: 'guarded' }), (s) => s.close());
   const guardedHttp = cleanup.add(await serveHttp(guarded, { authToken: 'the-real-token' }), (h) =>
     h.close(),
@@ -192,7 +196,12 @@ async function secretConfig() {
         headers: { Authorization: `Bearer ${SECRETS.header}`, 'X-Api-Key': SECRETS.header },
       },
       authed: { url: `http://user:${SECRETS.auth}@127.0.0.1:1/mcp`, auth: SECRETS.auth },
-      ghost: { command: '/nonexistent/ghost-server', env: { TOKEN: SECRETS.missingEnv } },
+      ghost: {
+        ...(forCli
+          ? { command: process.execPath, args: ['-e', 'process.exit(3)'] }
+          : { command: '/nonexistent/ghost-server' }),
+        env: { TOKEN: SECRETS.missingEnv },
+      },
     },
   };
 }
@@ -227,7 +236,7 @@ describe('secrets of a config', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'reliability-secrets-'));
     cleanup.add(dir, (d) => rmSync(d, { recursive: true, force: true }));
     const file = path.join(dir, 'mcp.json');
-    writeFileSync(file, JSON.stringify(await secretConfig()));
+    writeFileSync(file, JSON.stringify(await secretConfig(true)));
     const cli = startCli([
       file,
       '--transport',

@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { createProxy } from '@org/proxy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hasStackTrace, requireBuiltCli, runCliToEnd, startCli } from '../cli/cliProcess';
-import { frontHttp } from '../fixtures/fronts';
+import { hasStackTrace, runCliToEnd } from '../cli/cliProcess';
+import { frontInMemory } from '../fixtures/fronts';
 import { Cleanup, failureOf } from './fixtures/harness';
 
 // Promise: a bad configuration gets a message naming the file, the server and the field, and
-// the CLI exits with code 2 without a stack trace. A command that does not exist cannot be
-// known at startup (backends start lazily, when a client needs them): the CLI runs, and the
-// first client gets an error naming the backend and the command, and the CLI keeps running.
+// the CLI exits with code 2 without a stack trace. A command that does not exist is one: the
+// CLI checks every stdio server's command at start-up (backends themselves start lazily, when a
+// client needs them), and names the argument for a command after `--`. The library stays lazy:
+// createProxy checks nothing, and the first client gets the spawn error naming the backend.
 // (More argument errors: ../cli/cliErrors.test.ts.)
 
 const UNSET = 'RELIABILITY_SURELY_UNSET_VARIABLE';
@@ -86,28 +86,60 @@ describe('a bad config file', () => {
 });
 
 describe('a command that does not exist', () => {
-  it('over HTTP: the CLI runs; the first client gets an error naming the backend and command', async () => {
-    const file = configFile(json({ mcpServers: { ghost: { command: GHOST, args: ['--flag'] } } }));
-    const cli = cleanup.add(startCli([file, '--transport', 'http']), (c) => c.stop());
-    const [, url] = await cli.waitForStderr(/Proxy listening on (\S+)/);
-    const failure = await failureOf(frontHttp(url!));
-    expect(failure).toMatch(
-      /Cannot start backend ghost: spawn \/nonexistent\/ghost-mcp-server ENOENT$/,
+  it('names the file, server and field of each, disabled servers left out; exit 2 before serving', async () => {
+    const ghosts: Record<string, [Record<string, unknown>, string]> = {
+      missing: [{ command: 'ghost-mcp-server-surely-missing' }, 'not found on PATH'],
+      absent: [{ command: GHOST, args: ['--flag'] }, 'does not exist'],
+      folder: [{ command: tmpdir() }, 'is not an executable file'],
+      // Relative to the server's cwd: the config file itself, which is not executable.
+      'not executable': [{ command: './mcp.json', cwd: dir }, 'is not an executable file'],
+      // Looked up on the PATH the child gets, not the proxy's own.
+      elsewhere: [{ command: 'node', env: { PATH: '/nonexistent' } }, 'not found on PATH'],
+    };
+    const file = configFile(
+      json({
+        mcpServers: {
+          good: { command: process.execPath, args: ['-e', ''] },
+          ...Object.fromEntries(Object.entries(ghosts).map(([name, [entry]]) => [name, entry])),
+          off: { command: 'nope-disabled', disabled: true },
+        },
+      }),
     );
-    // The proxy keeps running and answers the next client the same way.
-    expect(await failureOf(frontHttp(url!))).toContain(GHOST);
-    expect(cli.child.exitCode).toBeNull();
-    expect(hasStackTrace(cli.stderr())).toBe(false);
+    const { code, stdout, stderr } = await runCliToEnd([file, '--transport', 'http']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const field = (name: string) =>
+      /^[A-Za-z_]\w*$/.test(name) ? `mcpServers.${name}` : `mcpServers[${JSON.stringify(name)}]`;
+    const expected = Object.entries(ghosts).map(
+      ([name, [entry, problem]]) =>
+        `org-mcp-proxy: ${file}: ${field(name)}.command: command ${JSON.stringify(entry.command)} ${problem}`,
+    );
+    expect(stderr).toContain(`${expected.join('\n')}\n`);
+    expect(stderr).toContain('mcpServers["not executable"].command');
+    expect(stderr).not.toContain('mcpServers.good');
+    expect(stderr).not.toContain('nope-disabled');
+    expect(stderr).not.toContain('Proxy listening');
+    expect(hasStackTrace(stderr)).toBe(false);
   });
 
-  it('over stdio (-- <command>): the client’s initialize fails naming the backend and command', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [requireBuiltCli(), '--', GHOST],
-      stderr: 'pipe',
-    });
-    const client = cleanup.add(new Client({ name: 'front', version: '1.0.0' }), (c) => c.close());
-    const failure = await failureOf(client.connect(transport));
-    expect(failure).toContain(`Cannot start backend ghost-mcp-server: spawn ${GHOST} ENOENT`);
+  it('after -- (stdio front): names the argument; exit 2, nothing on stdout', async () => {
+    const { code, stdout, stderr } = await runCliToEnd(['--', GHOST, '--flag']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`org-mcp-proxy: Command after -- does not exist: ${GHOST}\n`);
+    expect(hasStackTrace(stderr)).toBe(false);
+    const missing = await runCliToEnd(['--', 'ghost-mcp-server-surely-missing']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      'org-mcp-proxy: Command after -- not found on PATH: ghost-mcp-server-surely-missing',
+    );
+  });
+
+  it('the library stays lazy: createProxy checks nothing; the first client gets the spawn error', async () => {
+    const proxy = cleanup.add(createProxy({ command: GHOST, stderr: 'ignore' }), (p) => p.close());
+    const failure = await failureOf(frontInMemory(proxy));
+    expect(failure).toMatch(
+      /Cannot start backend ghost-mcp-server: spawn \/nonexistent\/ghost-mcp-server ENOENT$/,
+    );
   });
 });

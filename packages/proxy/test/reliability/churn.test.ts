@@ -118,5 +118,6 @@ describe('churn of client sessions', () => {
     });
     const grown = (await settledHeap()) - baseHeap;
     expect(grown, `heap grew by ${Math.round(grown / 1024)} KB`).toBeLessThan(HEAP_BOUND_BYTES);
-  }, 90_000);
+    // About 50 s alone on a loaded 2-core machine, over 90 s beside the rest of the suite.
+  }, 180_000);
 });
