@@ -4,36 +4,29 @@ import {
   createConsoleLogger,
   createProxy,
   type HttpServerHandle,
+  ProviderServer,
   type ProxyServer,
+  type StdioTarget,
   serveHttp,
 } from '@org/proxy';
-import { startWeatherBackend, type WeatherBackend } from './backends/weather';
+import { createWeatherServer } from './backends/weather';
 
 /** Where the built stdio backend is: next to the built tour, in `dist/`. */
 export const STDIO_BACKEND_SCRIPT = fileURLToPath(new URL('./stdioBackend.js', import.meta.url));
 
-/** The `mcpServers` config the proxy is made from: the format of Claude Desktop and Cursor. */
-export interface DemoConfig {
-  /** The backends by name: each name becomes a namespace. */
-  mcpServers: {
-    /** The in-process backend, reached over streamable HTTP. */
-    weather: { url: string };
-    /** The backend the proxy starts as a stdio child. */
-    files: { command: string; args: string[] };
-  };
-}
-
 /** The demo backends and the proxy in front of them. */
 export interface DemoProxy {
-  /** The in-process backend. */
-  weather: WeatherBackend;
-  /** The config the proxy was made from. */
-  config: DemoConfig;
-  /** The proxy. */
-  proxy: ProxyServer;
-  /** The proxy's HTTP endpoint. */
+  /** The in-process backend: a server object in this process, reached without any port. */
+  weather: ProviderServer;
+  /** The command of the backend the proxy starts as a stdio child. */
+  files: StdioTarget & { args: string[] };
+  /** The proxy of each backend, made with `createProxy`. */
+  backends: { weather: ProxyServer; files: ProxyServer };
+  /** The front: one server serving both proxies under namespaces. */
+  proxy: ProviderServer;
+  /** The front's HTTP endpoint. */
   http: HttpServerHandle;
-  /** Stops the proxy (and with it the stdio child), then the weather backend. */
+  /** Stops the front, the proxies (and with them the stdio child), then the weather backend. */
   close(): Promise<void>;
 }
 
@@ -45,9 +38,23 @@ export interface DemoProxyOptions {
   cors?: boolean;
 }
 
+/** Closes each of `steps` in order, all of them even when one fails; rethrows the first error. */
+async function closeAll(steps: Array<() => Promise<void>>): Promise<void> {
+  const results = [];
+  for (const step of steps)
+    results.push(
+      await step().then(
+        () => undefined,
+        (error) => error,
+      ),
+    );
+  const failed = results.find((error) => error !== undefined);
+  if (failed !== undefined) throw failed;
+}
+
 /**
- * Starts the weather backend over HTTP, makes a proxy of it and of the stdio `files` backend
- * from an `mcpServers` config, and serves the proxy over streamable HTTP on 127.0.0.1.
+ * Makes a proxy of the in-process weather backend and one of the stdio `files` backend, mounts
+ * both under namespaces on one front server, and serves it over streamable HTTP on 127.0.0.1.
  */
 export async function startDemoProxy(options: DemoProxyOptions = {}): Promise<DemoProxy> {
   if (!existsSync(STDIO_BACKEND_SCRIPT)) {
@@ -56,14 +63,26 @@ export async function startDemoProxy(options: DemoProxyOptions = {}): Promise<De
     );
   }
   const logger = createConsoleLogger('warn', '[playground] ');
-  const weather = await startWeatherBackend(logger);
-  const config: DemoConfig = {
-    mcpServers: {
-      weather: { url: weather.http.url },
-      files: { command: process.execPath, args: [STDIO_BACKEND_SCRIPT] },
-    },
+  const weather = createWeatherServer(logger);
+  const files = { name: 'files', command: process.execPath, args: [STDIO_BACKEND_SCRIPT] };
+  // createProxy takes the server object itself (a linked in-memory pair, no port, no process)
+  // and a command (the child starts on first use). Each client session of the front gets its
+  // own backend sessions (the default 'per-session' strategy).
+  const backends = {
+    weather: createProxy(weather, { name: 'weather', logger }),
+    files: createProxy(files, { name: 'files', logger }),
   };
-  const proxy = createProxy(config, { name: 'playground-proxy', version: '1.0.0', logger });
+  // One front for both, each under its namespace: weather_forecast, files_read_file,
+  // data://weather/stations. A backend that fails is logged and skipped; the other keeps working.
+  const proxy = new ProviderServer({ name: 'playground-proxy', version: '1.0.0', logger });
+  proxy.mount(backends.weather, { namespace: 'weather' });
+  proxy.mount(backends.files, { namespace: 'files' });
+  const stopProxies = [
+    () => proxy.close(),
+    () => backends.weather.close(),
+    () => backends.files.close(), // this ends the stdio child
+    () => weather.close(),
+  ];
   let http: HttpServerHandle;
   try {
     http = await serveHttp(proxy, {
@@ -73,20 +92,9 @@ export async function startDemoProxy(options: DemoProxyOptions = {}): Promise<De
       logger,
     });
   } catch (error) {
-    await proxy.close();
-    await weather.close();
+    await closeAll(stopProxies).catch(() => undefined);
     throw error;
   }
-  const close = async (): Promise<void> => {
-    try {
-      await http.close();
-    } finally {
-      try {
-        await proxy.close(); // this ends the stdio child too
-      } finally {
-        await weather.close();
-      }
-    }
-  };
-  return { weather, config, proxy, http, close };
+  const close = (): Promise<void> => closeAll([() => http.close(), ...stopProxies]);
+  return { weather, files, backends, proxy, http, close };
 }

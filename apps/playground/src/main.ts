@@ -10,7 +10,7 @@ import { runTour } from './tour';
 import { failure, line } from './ui/print';
 
 /** How long the whole tour may take before it counts as failed. */
-const TOUR_TIMEOUT_MS = 45_000;
+const TOUR_TIMEOUT_MS = 30_000;
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

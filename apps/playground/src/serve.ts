@@ -5,16 +5,33 @@ import { bold, line, note } from './ui/print';
 /** The port `--serve` uses unless `--port` says otherwise. */
 export const DEFAULT_PORT = 3333;
 
-function nextSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
+/**
+ * Resolves on the first SIGINT or SIGTERM. The listeners stay until `stop()`, so the process
+ * is not ended by the signal's default action while it shuts down; a second signal exits at once.
+ */
+function listenForSignals(): { first: Promise<NodeJS.Signals>; stop(): void } {
+  let resolveFirst!: (signal: NodeJS.Signals) => void;
+  const first = new Promise<NodeJS.Signals>((resolve) => {
+    resolveFirst = resolve;
+  });
+  let received = false;
+  const on = (signal: NodeJS.Signals): void => {
+    if (received) {
+      line(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    received = true;
+    resolveFirst(signal);
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    first,
+    stop: () => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
-      resolve(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
+    },
+  };
 }
 
 /**
@@ -30,8 +47,8 @@ export async function runServe(port: number): Promise<void> {
   });
   const url = demo.http.url;
   line(bold(`MCP proxy playground serving at ${url}`));
-  note(`weather: in-process backend at ${demo.config.mcpServers.weather.url}`);
-  note('files:   stdio child process (started on first use)');
+  note('weather: in-process backend (a server object in this process, no port)');
+  note('files:   a stdio child process per client session, started on first use');
   line();
   line('Connect the MCP Inspector (it needs Node 22 or later):');
   line('  npx @modelcontextprotocol/inspector');
@@ -40,9 +57,14 @@ export async function runServe(port: number): Promise<void> {
   line('Or any MCP client that speaks streamable HTTP, e.g. in an mcpServers config:');
   line(`  { "mcpServers": { "playground": { "url": "${url}" } } }`);
   line();
+  const signals = listenForSignals();
   line('Press Ctrl+C to stop.');
-  const signal = await nextSignal();
-  line(`\n${signal}: stopping…`);
-  await demo.close();
-  line('Stopped.');
+  try {
+    const signal = await signals.first;
+    line(`\n${signal}: stopping…`);
+    await demo.close();
+    line('Stopped.');
+  } finally {
+    signals.stop();
+  }
 }

@@ -20,7 +20,7 @@ export async function runTour(): Promise<void> {
   const demo = await startDemoProxy();
   let scripted: ScriptedClient | undefined;
   try {
-    note(`proxy: ${demo.http.url} (streamable HTTP), made with createProxy({ mcpServers })`);
+    note(`proxy: ${demo.http.url} (streamable HTTP): createProxy for each backend, one front`);
     scripted = await connectScriptedClient(demo.http.url);
     const tour: Tour = { ...scripted, demo };
     for (const [index, step] of TOUR_STEPS.entries()) {

@@ -2,8 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+/** The playground's directory. */
+export const APP_DIR = path.resolve(import.meta.dirname, '..');
+
 /** The built playground (the test task runs after the build). */
-export const MAIN_SCRIPT = path.resolve(import.meta.dirname, '..', 'dist', 'main.js');
+export const MAIN_SCRIPT = path.join(APP_DIR, 'dist', 'main.js');
 
 /** How a playground run ended. */
 export interface Finished {
@@ -25,7 +28,7 @@ export interface Playground {
 export function startPlayground(args: string[], script = MAIN_SCRIPT): Playground {
   if (!existsSync(script)) throw new Error(`Build the playground first: ${script}`);
   const child = spawn(process.execPath, [script, ...args], {
-    cwd: path.dirname(path.dirname(MAIN_SCRIPT)),
+    cwd: APP_DIR,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

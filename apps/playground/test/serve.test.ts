@@ -1,5 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@org/proxy';
 import { isPidAlive, waitFor } from '@org/test-utils';
 import { describe, expect, it } from 'vitest';
 import { startPlayground, waitForOutput } from './playgroundProcess';

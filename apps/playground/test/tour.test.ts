@@ -1,9 +1,10 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isPidAlive, waitFor } from '@org/test-utils';
 import { describe, expect, it } from 'vitest';
 import { TOUR_STEPS } from '../src/steps';
-import { MAIN_SCRIPT, runPlayground } from './playgroundProcess';
+import { APP_DIR, MAIN_SCRIPT, runPlayground } from './playgroundProcess';
 
 /** The features issue 7 lists: each must have a step, and the step must run. */
 const FEATURES = [
@@ -26,6 +27,8 @@ const FEATURES = [
 
 /** What crossed the proxy, as the tour prints it. */
 const CROSSINGS = [
+  'weather is reached in-memory', // the in-process backend: no port, no child
+  'files is reached over stdio',
   'structuredContent {"city":"Lisbon"',
   'image image/png',
   'sampling/createMessage',
@@ -67,18 +70,20 @@ describe('the playground tour', () => {
     expect(run.stderr).toContain('Usage: pnpm play');
   });
 
-  it('exits 1 naming the failed step when a backend is broken', async () => {
-    // A copy of the tour next to a stdio backend that dies at once (inside the app directory,
-    // so that @org/proxy still resolves from its node_modules).
-    const dir = mkdtempSync(path.join(path.dirname(path.dirname(MAIN_SCRIPT)), '.broken-'));
+  it('exits 1 naming the failed step when a backend is broken, the other one still served', async () => {
+    // A copy of the tour, outside the repository, next to a stdio backend that dies at once.
+    // Its node_modules is a link to the app's, so that @org/proxy still resolves.
+    const dir = mkdtempSync(path.join(tmpdir(), 'playground-broken-'));
     try {
       copyFileSync(MAIN_SCRIPT, path.join(dir, 'main.js'));
       writeFileSync(path.join(dir, 'stdioBackend.js'), 'process.exit(3);\n');
+      symlinkSync(path.join(APP_DIR, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
       const run = await runPlayground([], 30_000, path.join(dir, 'main.js'));
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain('Skipping MCP server files');
+      expect(run.stderr).toContain('Provider files failed to list tools');
       expect(run.stderr).toContain('Step 2 (Listing');
       expect(run.stderr).toContain('Missing from tools/list: files_read_file');
+      expect(run.stdout).toContain('weather_forecast'); // the in-process backend kept working
       expect(run.stdout).not.toContain('Tour complete');
     } finally {
       rmSync(dir, { recursive: true, force: true });

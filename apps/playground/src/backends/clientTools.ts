@@ -1,5 +1,4 @@
-import { defineTool, type Tool, ToolError } from '@org/proxy';
-import { z } from 'zod';
+import { defineTool, type Tool, ToolError, z } from '@org/proxy';
 import { contextOf } from './context';
 import { CITIES, forecastFor, packingAdvice } from './weatherData';
 

@@ -1,5 +1,4 @@
-import { defineResource, defineTool, ProviderServer, ToolError } from '@org/proxy';
-import { z } from 'zod';
+import { defineResource, defineTool, ProviderServer, ToolError, z } from '@org/proxy';
 
 const FILES: Readonly<Record<string, string>> = {
   'welcome.md': '# Welcome\n\nThis file lives in a backend that runs as a stdio child process.\n',

@@ -1,5 +1,4 @@
-import { defineTool, type Tool } from '@org/proxy';
-import { z } from 'zod';
+import { defineTool, type Tool, z } from '@org/proxy';
 import type { CancellationLog } from './cancellationLog';
 import { contextOf } from './context';
 import { CITIES } from './weatherData';

@@ -1,4 +1,4 @@
-import { type HttpServerHandle, type Logger, ProviderServer, serveHttp } from '@org/proxy';
+import { type Logger, ProviderServer } from '@org/proxy';
 import { CancellationLog } from './cancellationLog';
 import { diagnosticsTool, listRootsTool, planTripTool, summarizeTool } from './clientTools';
 import { buildReportTool, waitForCancelTool, wasCancelledTool } from './longRunningTools';
@@ -34,33 +34,4 @@ export function createWeatherServer(logger?: Logger): ProviderServer {
     packingPrompt,
   );
   return server;
-}
-
-/** A running weather backend. */
-export interface WeatherBackend {
-  /** Its server. */
-  server: ProviderServer;
-  /** Its HTTP endpoint, e.g. `http://127.0.0.1:41234/mcp`. */
-  http: HttpServerHandle;
-  /** Stops it. */
-  close(): Promise<void>;
-}
-
-/** Starts the weather backend over streamable HTTP on a free loopback port. */
-export async function startWeatherBackend(logger?: Logger): Promise<WeatherBackend> {
-  const server = createWeatherServer(logger);
-  const http = await serveHttp(server, {
-    host: '127.0.0.1',
-    port: 0,
-    sse: false,
-    ...(logger ? { logger } : {}),
-  });
-  return {
-    server,
-    http,
-    close: async () => {
-      await http.close();
-      await server.close();
-    },
-  };
 }

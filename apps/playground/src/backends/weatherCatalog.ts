@@ -6,8 +6,8 @@ import {
   type Resource,
   ResourceError,
   type ResourceTemplate,
+  z,
 } from '@org/proxy';
-import { z } from 'zod';
 import { CITIES, forecastFor, packingAdvice } from './weatherData';
 
 /** `data://stations`: a static resource, the list of weather stations. */

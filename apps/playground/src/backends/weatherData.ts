@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@org/proxy';
 
 /** The forecast the weather backend knows for a city (made up, always the same). */
 export const forecastSchema = z.object({

@@ -1,5 +1,4 @@
-import { defineTool, type ProviderServer, type Tool, ToolError } from '@org/proxy';
-import { z } from 'zod';
+import { defineTool, type ProviderServer, type Tool, ToolError, z } from '@org/proxy';
 import { weatherIcon } from './png';
 import { CITIES, forecastFor, forecastSchema } from './weatherData';
 

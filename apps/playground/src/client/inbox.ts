@@ -1,18 +1,18 @@
-import type { ServerNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { mcp } from '@org/proxy';
 
 interface Waiter {
   from: number;
-  predicate: (notification: ServerNotification) => boolean;
-  resolve: (notification: ServerNotification) => void;
+  predicate: (notification: mcp.ServerNotification) => boolean;
+  resolve: (notification: mcp.ServerNotification) => void;
 }
 
 /** The notifications the scripted client received, in order, and a way to await one. */
 export class Inbox {
-  readonly #items: ServerNotification[] = [];
+  readonly #items: mcp.ServerNotification[] = [];
   #waiters: Waiter[] = [];
 
   /** Records a notification and wakes whoever waits for it. */
-  push(notification: ServerNotification): void {
+  push(notification: mcp.ServerNotification): void {
     this.#items.push(notification);
     const index = this.#items.length - 1;
     this.#waiters = this.#waiters.filter((waiter) => {
@@ -28,7 +28,7 @@ export class Inbox {
   }
 
   /** The notifications of `method` received since `mark`. */
-  since(mark: number, method: ServerNotification['method']): ServerNotification[] {
+  since(mark: number, method: mcp.ServerNotification['method']): mcp.ServerNotification[] {
     return this.#items.slice(mark).filter((item) => item.method === method);
   }
 
@@ -40,14 +40,14 @@ export class Inbox {
   async waitFor(
     mark: number,
     what: string,
-    predicate: (notification: ServerNotification) => boolean,
+    predicate: (notification: mcp.ServerNotification) => boolean,
     timeoutMs = 5000,
-  ): Promise<ServerNotification> {
+  ): Promise<mcp.ServerNotification> {
     const found = this.#items.slice(mark).find(predicate);
     if (found) return found;
     let timer: NodeJS.Timeout | undefined;
     let waiter: Waiter | undefined;
-    const arrived = new Promise<ServerNotification>((resolve) => {
+    const arrived = new Promise<mcp.ServerNotification>((resolve) => {
       waiter = { from: mark, predicate, resolve };
       this.#waiters.push(waiter);
     });

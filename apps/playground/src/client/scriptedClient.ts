@@ -1,14 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  CreateMessageRequestSchema,
-  ElicitRequestSchema,
-  ListRootsRequestSchema,
-  LoggingMessageNotificationSchema,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { Client, mcp, StreamableHTTPClientTransport } from '@org/proxy';
 import { Inbox } from './inbox';
 import { answerElicitation, answerRoots, answerSampling } from './scriptedAnswers';
 
@@ -46,23 +36,23 @@ export async function connectScriptedClient(url: string): Promise<ScriptedClient
   );
   const inbox = new Inbox();
   const answered: AnswerCounts = { sampling: 0, elicitation: 0, roots: 0 };
-  client.setRequestHandler(CreateMessageRequestSchema, (request) => {
+  client.setRequestHandler(mcp.CreateMessageRequestSchema, (request) => {
     answered.sampling += 1;
     return answerSampling(request.params);
   });
-  client.setRequestHandler(ElicitRequestSchema, (request) => {
+  client.setRequestHandler(mcp.ElicitRequestSchema, (request) => {
     answered.elicitation += 1;
     return answerElicitation(request.params);
   });
-  client.setRequestHandler(ListRootsRequestSchema, () => {
+  client.setRequestHandler(mcp.ListRootsRequestSchema, () => {
     answered.roots += 1;
     return answerRoots();
   });
   for (const schema of [
-    LoggingMessageNotificationSchema,
-    ToolListChangedNotificationSchema,
-    ResourceListChangedNotificationSchema,
-    PromptListChangedNotificationSchema,
+    mcp.LoggingMessageNotificationSchema,
+    mcp.ToolListChangedNotificationSchema,
+    mcp.ResourceListChangedNotificationSchema,
+    mcp.PromptListChangedNotificationSchema,
   ]) {
     client.setNotificationHandler(schema, (notification) => inbox.push(notification));
   }

@@ -1,4 +1,4 @@
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { mcp } from '@org/proxy';
 import { ok, received, sent } from '../ui/print';
 import { callTool, textOf } from './calls';
 import { check, type Step } from './step';
@@ -18,10 +18,12 @@ export const backendErrorStep: Step = {
       (error: unknown) => error,
     );
     const message =
-      refused instanceof McpError ? `JSON-RPC error: ${refused.message}` : JSON.stringify(refused);
+      refused instanceof mcp.McpError
+        ? `JSON-RPC error: ${refused.message}`
+        : JSON.stringify(refused);
     received(message);
     check(
-      refused instanceof McpError || (refused as { isError?: boolean }).isError === true,
+      refused instanceof mcp.McpError || (refused as { isError?: boolean }).isError === true,
       `An unknown tool was not refused: ${message}`,
     );
     sent('ping');

@@ -1,5 +1,4 @@
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ContentBlock } from '@modelcontextprotocol/sdk/types.js';
+import type { mcp, RequestOptions } from '@org/proxy';
 import { brief, received, sent } from '../ui/print';
 import type { Tour } from './step';
 
@@ -7,7 +6,7 @@ import type { Tour } from './step';
 export const REQUEST_TIMEOUT_MS = 15_000;
 
 /** One content block in a line: `text "..."`, `image image/png, 123 bytes`. */
-export function describeContent(block: ContentBlock): string {
+export function describeContent(block: mcp.ContentBlock): string {
   switch (block.type) {
     case 'text':
       return `text "${brief(block.text, 90)}"`;
@@ -24,7 +23,7 @@ export function describeContent(block: ContentBlock): string {
 }
 
 /** The text blocks of a result, joined. */
-export function textOf(result: CallToolResult): string {
+export function textOf(result: mcp.CallToolResult): string {
   return result.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
 }
 
@@ -34,18 +33,18 @@ export async function callTool(
   name: string,
   args: Record<string, unknown> = {},
   options: RequestOptions = {},
-): Promise<CallToolResult> {
+): Promise<mcp.CallToolResult> {
   sent(`tools/call ${name} ${JSON.stringify(args)}`);
   const result = (await tour.client.callTool({ name, arguments: args }, undefined, {
     timeout: REQUEST_TIMEOUT_MS,
     ...options,
-  })) as CallToolResult;
+  })) as mcp.CallToolResult;
   showResult(result);
   return result;
 }
 
 /** Prints each content block of a tool result. */
-export function showResult(result: CallToolResult): void {
+export function showResult(result: mcp.CallToolResult): void {
   const flag = result.isError ? ' (isError: true)' : '';
   for (const block of result.content) received(`${describeContent(block)}${flag}`);
 }

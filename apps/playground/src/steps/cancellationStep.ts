@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { mcp } from '@org/proxy';
 import { note, ok, received, sent } from '../ui/print';
 import { callTool, REQUEST_TIMEOUT_MS } from './calls';
 import { check, type Step, type Tour } from './step';
@@ -21,7 +21,7 @@ function startWaiting(tour: Tour, signal: AbortSignal) {
         onStarted();
       },
     },
-  ) as Promise<CallToolResult>;
+  ) as Promise<mcp.CallToolResult>;
   return { started, call };
 }
 

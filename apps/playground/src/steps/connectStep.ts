@@ -4,7 +4,7 @@ import { check, type Step } from './step';
 /** Shows what the client learned at initialize. */
 export const connectStep: Step = {
   title: 'Connect: one client, one proxy, two backends',
-  async run({ client, demo }) {
+  async run({ client }) {
     const info = client.getServerVersion();
     const capabilities = Object.keys(client.getServerCapabilities() ?? {});
     received(
@@ -14,10 +14,11 @@ export const connectStep: Step = {
     for (const kind of ['tools', 'resources', 'prompts', 'logging']) {
       check(capabilities.includes(kind), `The proxy does not announce a capability: ${kind}`);
     }
+    note('weather: in this process, createProxy(weatherServer): no port, no child process');
     note(
-      `weather: in-process backend over streamable HTTP at ${demo.config.mcpServers.weather.url}`,
+      "files:   a stdio child, createProxy({ command: 'node', args: ['dist/stdioBackend.js'] })",
     );
-    note(`files:   stdio child process, node ${demo.config.mcpServers.files.args.join(' ')}`);
+    note("front:   proxy.mount(weatherProxy, { namespace: 'weather' }), and the same for files");
     note('Names get the backend as a namespace: weather_forecast, data://weather/stations, ...');
   },
 };

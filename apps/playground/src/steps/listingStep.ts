@@ -9,7 +9,7 @@ function expectAll(listed: readonly string[], wanted: readonly string[], what: s
 /** Lists every kind of component through the proxy. */
 export const listingStep: Step = {
   title: 'Listing: tools, resources, templates and prompts of both backends',
-  async run({ client }) {
+  async run({ client, demo }) {
     const tools = (await client.listTools()).tools.map((tool) => tool.name);
     ok(`tools/list: ${tools.length} tools`);
     items(tools);
@@ -31,5 +31,14 @@ export const listingStep: Step = {
     const prompts = (await client.listPrompts()).prompts.map((prompt) => prompt.name);
     ok(`prompts/list: ${prompts.join(', ')}`);
     expectAll(prompts, ['weather_packing_list'], 'prompts/list');
+
+    const weatherKind = (await demo.backends.weather.clientFactory()).connector.kind;
+    const filesKind = (await demo.backends.files.clientFactory()).connector.kind;
+    check(weatherKind === 'in-memory', `The weather backend is reached over ${weatherKind}`);
+    check(filesKind === 'stdio', `The files backend is reached over ${filesKind}`);
+    const sessions = demo.weather.sessions.length;
+    check(sessions > 0, 'The in-process weather server has no session: it was not reached');
+    ok(`weather is reached ${weatherKind}: its server object has ${sessions} session(s)`);
+    ok(`files is reached over ${filesKind}, a child process`);
   },
 };

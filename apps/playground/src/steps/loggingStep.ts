@@ -1,4 +1,4 @@
-import type { LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
+import type { mcp } from '@org/proxy';
 import { brief, ok, received, sent } from '../ui/print';
 import { callTool } from './calls';
 import { check, type Step } from './step';
@@ -20,7 +20,7 @@ export const loggingStep: Step = {
     );
     const messages = tour.inbox
       .since(mark, 'notifications/message')
-      .map((n) => (n as LoggingMessageNotification).params);
+      .map((n) => (n as mcp.LoggingMessageNotification).params);
     for (const { level, logger, data } of messages) {
       received(`notifications/message [${level}] ${logger ?? ''}: ${brief(data, 70)}`);
     }

@@ -1,4 +1,4 @@
-import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { mcp } from '@org/proxy';
 import { note, ok, sent } from '../ui/print';
 import { ProgressBar } from '../ui/progressBar';
 import { REQUEST_TIMEOUT_MS, showResult, textOf } from './calls';
@@ -10,10 +10,10 @@ export const progressStep: Step = {
   async run({ client }) {
     note('the client sends a progressToken; notifications/progress come back through the proxy');
     const bar = new ProgressBar();
-    const updates: Progress[] = [];
+    const updates: mcp.Progress[] = [];
     const started = Date.now();
     sent('tools/call weather_build_report {} (with a progressToken)');
-    let result: CallToolResult;
+    let result: mcp.CallToolResult;
     try {
       result = (await client.callTool({ name: 'weather_build_report', arguments: {} }, undefined, {
         timeout: REQUEST_TIMEOUT_MS,
@@ -22,7 +22,7 @@ export const progressStep: Step = {
           updates.push(progress);
           bar.update(progress.progress, progress.total, progress.message);
         },
-      })) as CallToolResult;
+      })) as mcp.CallToolResult;
     } finally {
       bar.done();
     }

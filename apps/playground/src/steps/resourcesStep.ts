@@ -1,10 +1,10 @@
-import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { mcp } from '@org/proxy';
 import { brief, ok, received, sent } from '../ui/print';
 import { REQUEST_TIMEOUT_MS } from './calls';
 import { check, type Step, type Tour } from './step';
 
 /** Reads a resource through the proxy, printing the request and each content item. */
-export async function readResource(tour: Tour, uri: string): Promise<ReadResourceResult> {
+export async function readResource(tour: Tour, uri: string): Promise<mcp.ReadResourceResult> {
   sent(`resources/read ${uri}`);
   const result = await tour.client.readResource({ uri }, { timeout: REQUEST_TIMEOUT_MS });
   for (const item of result.contents) {
@@ -15,7 +15,7 @@ export async function readResource(tour: Tour, uri: string): Promise<ReadResourc
 }
 
 /** The text of the first content item of a read, or `''`. */
-export function resourceText(result: ReadResourceResult): string {
+export function resourceText(result: mcp.ReadResourceResult): string {
   const item = result.contents[0];
   return item && 'text' in item ? item.text : '';
 }

@@ -1,4 +1,4 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client } from '@org/proxy';
 import type { Inbox } from '../client/inbox';
 import type { AnswerCounts } from '../client/scriptedClient';
 import type { DemoProxy } from '../demoProxy';
