@@ -292,10 +292,7 @@ export class ProxyClient extends BackendOperations {
       };
       sdk.onclose = () => {
         if (this.#sdk !== sdk) return;
-        this.#sdk = undefined;
-        this.#attribution = undefined;
-        this.#announced = undefined;
-        this.#partition = undefined;
+        this.#forgetConnection();
       };
       await sdk.connect(transport, { timeout: this.connectTimeoutMs });
       deliverResponsesInOrder(transport);
@@ -374,13 +371,18 @@ export class ProxyClient extends BackendOperations {
     }
   }
 
-  /** Forgets a connection that failed on the way to the backend; the next use reconnects. */
-  async #drop(sdk: Client): Promise<void> {
-    if (this.#sdk !== sdk) return;
+  /** Forgets the open connection and what was learnt with it; the next use connects anew. */
+  #forgetConnection(): void {
     this.#sdk = undefined;
     this.#attribution = undefined;
     this.#announced = undefined;
     this.#partition = undefined;
+  }
+
+  /** Forgets a connection that failed on the way to the backend; the next use reconnects. */
+  async #drop(sdk: Client): Promise<void> {
+    if (this.#sdk !== sdk) return;
+    this.#forgetConnection();
     this.#logger.info(`Backend ${this.name} failed; reconnecting on next use`);
     await closeBackendClient(sdk, CLOSE_WAIT_MS).catch(() => {});
   }
@@ -391,10 +393,7 @@ export class ProxyClient extends BackendOperations {
    */
   async close(): Promise<void> {
     const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
-    this.#sdk = undefined;
-    this.#attribution = undefined;
-    this.#announced = undefined;
-    this.#partition = undefined;
+    this.#forgetConnection();
     if (sdk) await closeBackendClient(sdk, CLOSE_WAIT_MS);
   }
 

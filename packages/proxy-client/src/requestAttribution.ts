@@ -34,12 +34,13 @@ export class RequestAttribution {
 
   /**
    * Watches a connected transport: what it sends (our requests, our answers, cancellations) and
-   * what it receives (the backend's requests and answers).
+   * what it receives (the backend's requests and answers). A transport whose wire relates
+   * nothing (stdio, in-memory) is left alone: every attribution is then `unknown`, and its
+   * proxied calls pay nothing for this.
    */
   watch(transport: Transport): void {
-    const related = isRelatedRequestSource(transport)
-      ? transport.relatedRequestId.bind(transport)
-      : undefined;
+    if (!isRelatedRequestSource(transport)) return;
+    const related = transport.relatedRequestId.bind(transport);
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
       if (isRequest(message)) {
@@ -57,7 +58,7 @@ export class RequestAttribution {
     if (!deliver) return;
     transport.onmessage = (message, extra) => {
       if (isRequest(message)) {
-        const ours = related?.(message.id);
+        const ours = related(message.id);
         if (ours !== undefined) this.#incoming.set(message.id, this.#servedBy.get(ours) ?? null);
       } else if (isResponse(message)) {
         this.#servedBy.delete(message.id);

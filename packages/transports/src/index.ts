@@ -10,6 +10,7 @@ export type {
   ChildExitInfo,
   ChildProcessTransportOptions,
   ClientTransportOptions,
+  CommandProblem,
   ConnectableServer,
   ConnectOptions,
   ConnectorKind,
@@ -25,6 +26,7 @@ export type {
 export {
   buildChildEnvironment,
   ChildProcessTransport,
+  commandProblem,
   createClientTransport,
   createConnector,
   DEFAULT_INHERITED_ENV,
@@ -49,7 +51,13 @@ export type {
   StdioServerConfig,
   ToolOverrideConfig,
 } from './config/index';
-export { loadMcpConfig, mcpConfigSchema, mcpConfigServers, parseMcpConfig } from './config/index';
+export {
+  checkConfigCommands,
+  loadMcpConfig,
+  mcpConfigSchema,
+  mcpConfigServers,
+  parseMcpConfig,
+} from './config/index';
 export type { ProxyErrorOptions } from './errors';
 export { ProxyError, ProxyErrorCode, toProxyError } from './errors';
 export type { Logger, LogLevelName } from './logger';

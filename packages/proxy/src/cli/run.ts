@@ -1,4 +1,5 @@
 import {
+  checkConfigCommands,
   createConsoleLogger,
   type HttpServeOptions,
   type Logger,
@@ -10,7 +11,7 @@ import {
 import { type CreateProxyOptions, createProxy, type ProxyTarget } from '../createProxy';
 import type { ProxyServer } from '../server/proxyServer';
 import type { CliConfig } from './cliConfig';
-import { checkCommand, checkConfigCommands } from './commandCheck';
+import { checkCommand } from './commandCheck';
 import { packageVersion } from './packageVersion';
 
 /** The streams the CLI uses; the process's own by default. */

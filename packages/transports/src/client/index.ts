@@ -6,6 +6,8 @@
 export { buildChildEnvironment, DEFAULT_INHERITED_ENV } from './childEnvironment';
 export type { ChildProcessTransportOptions } from './childProcessTransport';
 export { ChildProcessTransport } from './childProcessTransport';
+export type { CommandProblem } from './commandProblem';
+export { commandProblem } from './commandProblem';
 export type { ClientTransportOptions } from './createConnector';
 export { createClientTransport, createConnector } from './createConnector';
 export type { RelatedRequestSource } from './relatedRequests';

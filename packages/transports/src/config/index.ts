@@ -3,6 +3,7 @@
  * `${VAR}` expansion, and turning entries into connector targets.
  */
 
+export { checkConfigCommands } from './configCommands';
 export { loadMcpConfig } from './loadMcpConfig';
 export { mcpConfigSchema } from './mcpConfigSchema';
 export { mcpConfigServers } from './mcpConfigServers';
