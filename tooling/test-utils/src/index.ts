@@ -5,3 +5,4 @@ export { everythingServerScript, everythingStdioCommand } from './everything';
 export type { WaitForOptions } from './processes';
 export { childPids, isPidAlive, waitFor } from './processes';
 export { declaredExports } from './surface';
+export { within } from './within';

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { within } from '@org/test-utils';
 
 /** The built CLI; the test task runs after the package build. */
 export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -31,17 +32,6 @@ export interface CliProcess {
   waitForExit(timeoutMs?: number): Promise<CliExit>;
   /** Ends the process if it still runs (SIGTERM, then SIGKILL after a bound). */
   stop(): Promise<void>;
-}
-
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`Timed out after ${timeoutMs} ms: ${what}`)),
-      timeoutMs,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Starts `node dist/cli.js ...args` with piped stdio. */
@@ -79,9 +69,9 @@ export function startCli(
         reject(new Error(`CLI exited before printing ${pattern}; stderr:\n${stderr}`));
       });
     });
-    return withTimeout(found, timeoutMs, `stderr matching ${pattern}; stderr:\n${stderr}`);
+    return within(found, timeoutMs, `stderr matching ${pattern}; stderr:\n${stderr}`);
   };
-  const waitForExit = (timeoutMs = 15_000) => withTimeout(exited, timeoutMs, 'CLI exit');
+  const waitForExit = (timeoutMs = 15_000) => within(exited, timeoutMs, 'CLI exit');
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
