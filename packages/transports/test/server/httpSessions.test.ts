@@ -139,7 +139,8 @@ describe('serveHttp streamable HTTP sessions', () => {
   });
 
   it('keeps a session in use past sessionIdleTimeoutMs open, and closes the one left idle', async () => {
-    const idleMs = 600;
+    // Wide enough that a loaded machine's pauses between two uses never reach it.
+    const idleMs = 1200;
     const counter = countingFactory();
     const handle = await serveHttp(counter.factory, { sessionIdleTimeoutMs: idleMs });
     defer(() => handle.close());
