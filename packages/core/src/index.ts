@@ -38,7 +38,7 @@ export { Tool } from './components/tool';
 export type { UriTemplateParams } from './components/uriTemplate';
 export { UriTemplate } from './components/uriTemplate';
 export type { ContextRequestOptions, ServerRequestExtra } from './context/context';
-export { Context } from './context/context';
+export { Context, MAX_TIMER_MS, missingClientCapability } from './context/context';
 export { FrontSession, LOG_LEVELS } from './context/frontSession';
 export { currentContext, requireContext, runWithContext } from './context/storage';
 export type {
@@ -50,7 +50,7 @@ export { mergeCapabilities } from './providers/capabilities';
 export { EventHub } from './providers/eventHub';
 export { LocalProvider } from './providers/localProvider';
 export type { Provider, ProviderEvent, ProviderListener } from './providers/provider';
-export { firstMatchingTemplate } from './providers/provider';
+export { firstMatchingTemplate, templateByUriTemplate } from './providers/provider';
 export type { DeclaredKinds } from './server/declaredKinds';
 export type { Page } from './server/pagination';
 export { paginate } from './server/pagination';

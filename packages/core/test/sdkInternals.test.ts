@@ -12,9 +12,13 @@ import { connectFront, FRONT_CAPABILITIES } from './helpers';
 // src/server/sessionHandlers.ts). These tests fail first when an SDK upgrade renames them.
 describe('SDK server internals that ProviderServer relies on', () => {
   it('exist under the expected names on a fresh SDK server', () => {
-    const sdk = new Server({ name: 'pin', version: '1' }, { capabilities: { tools: {} } });
+    const sdk = new Server(
+      { name: 'pin', version: '1' },
+      { capabilities: { tools: {} }, instructions: 'pinned' },
+    );
     const internals = sdk as unknown as Record<string, unknown>;
     expect(internals._capabilities).toEqual({ tools: {} });
+    expect(internals._instructions).toBe('pinned');
     expect(typeof internals._oninitialize).toBe('function');
     expect(internals._requestMessageId).toBe(0);
     expect(internals._clientCapabilities).toBeUndefined();

@@ -25,6 +25,7 @@ import {
 import { currentContext } from '@org/core';
 import { z } from 'zod';
 import { forwardableMeta } from './requestMeta';
+import type { TimedRequestOptions } from './requestOptions';
 
 /** Any JSON object: results relayed without being checked twice (see `callTool`). */
 const RESULT_OBJECT = z.looseObject({});
@@ -97,6 +98,7 @@ export abstract class BackendOperations {
         const seen = new Set<string>();
         let cursor: string | undefined;
         for (let page = 0; page < MAX_LIST_PAGES; page++) {
+          if (page > 0) (options as TimedRequestOptions).restartTimeout?.();
           const params = cursor === undefined ? {} : { cursor };
           // Checked against the SDK's schema, but the items kept as the backend sent them:
           // the schema would strip fields it does not model, and a proxy keeps every field.
@@ -197,7 +199,10 @@ export abstract class BackendOperations {
     );
   }
 
-  /** Subscribes to a backend resource's updates. */
+  /**
+   * Subscribes the backend session to a resource's updates, as is: not recorded, so not
+   * restored on a new backend session (`ProxyClient.sessionState.subscribe` is).
+   */
   async subscribeResource(uri: string): Promise<void> {
     await this.run(
       `resources/subscribe ${uri}`,
@@ -221,7 +226,10 @@ export abstract class BackendOperations {
     );
   }
 
-  /** Passes a log level to the backend. */
+  /**
+   * Passes a log level to the backend, as is: not recorded, so not restored on a new backend
+   * session (`ProxyClient.sessionState.setLevel` is).
+   */
   async setLoggingLevel(level: LoggingLevel): Promise<void> {
     await this.run(
       'logging/setLevel',

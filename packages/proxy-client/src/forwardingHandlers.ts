@@ -16,9 +16,10 @@ import {
   type Progress,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Context, FrontSession } from '@org/core';
+import { type Context, type FrontSession, MAX_TIMER_MS, missingClientCapability } from '@org/core';
 import { type Logger, ProxyError } from '@org/transports';
 import { reportDrop } from './dropReports';
+import { linkSignals } from './requestDeadline';
 
 /**
  * What a forwarding handler knows about where to forward.
@@ -50,6 +51,12 @@ export interface ForwardingTarget {
    * nothing tells which one it serves (see the `shared` strategy).
    */
   unrouted?: string;
+  /**
+   * For a request of the backend (sampling, elicitation, roots): aborts when the backend cancels
+   * it (`notifications/cancelled`) or the backend connection closes. The default handlers abort
+   * the request they forwarded to the client with it.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -159,12 +166,22 @@ function withoutProgressToken<T extends { _meta?: Record<string, unknown> }>(par
   return { ...params, _meta: meta };
 }
 
+/** How a client is named to a backend: its `clientInfo.name` (never its session id, a secret over HTTP). */
+function clientName(session: FrontSession): string {
+  const name = session.clientInfo?.name;
+  return name ? `"${name}"` : '(unnamed)';
+}
+
 /**
  * Sends a request to the client: related to the client request being served, or, when none is
  * active but the backend connection belongs to a client session (a `StatefulProxyClient`), to
- * that session. Without either, the backend gets an error saying why. The client's own answer,
- * an error included, goes back unchanged; a failure to deliver the request at all (over
- * streamable HTTP, a session with no GET stream open for a request related to no client
+ * that session. Without either, the backend gets an error saying why; a client that did not
+ * declare the capability the request needs (`sampling`, `sampling.tools`, `elicitation`,
+ * `elicitation.url`, `roots`) is not asked, and the backend gets an error naming the capability
+ * and the client. The request waits as long as the backend does (no timeout of its own) and is
+ * withdrawn (`notifications/cancelled` to the client) when the backend cancels it. The client's
+ * own answer, an error included, goes back unchanged; a failure to deliver the request at all
+ * (over streamable HTTP, a session with no GET stream open for a request related to no client
  * request) becomes an error naming the method and the backend.
  */
 async function askFront<T>(
@@ -176,9 +193,30 @@ async function askFront<T>(
   if (!target.front && !(session?.initialized && !session.closed)) {
     throw noFront(request.method, target);
   }
+  const asked = target.front?.session ?? session!;
+  const missing = missingClientCapability(request, asked.clientCapabilities);
+  if (missing) {
+    throw new McpError(
+      ErrorCode.InvalidRequest,
+      `Cannot forward ${request.method} from backend ${target.backend}: client ${clientName(asked)} does not support ${missing} (it did not declare that capability)`,
+    );
+  }
   try {
-    if (target.front) return await target.front.request(request, schema);
-    return (await session!.server.request(request, schema)) as T;
+    if (target.front) {
+      const link = target.signal ? linkSignals([target.front.signal, target.signal]) : undefined;
+      try {
+        return await target.front.request(request, schema, {
+          timeoutMs: MAX_TIMER_MS,
+          ...(link ? { signal: link.signal } : {}),
+        });
+      } finally {
+        link?.dispose();
+      }
+    }
+    return (await session!.server.request(request, schema, {
+      timeout: MAX_TIMER_MS,
+      ...(target.signal ? { signal: target.signal } : {}),
+    })) as T;
   } catch (error) {
     if (error instanceof McpError || !(error instanceof Error)) throw error;
     // A local refusal (the request cannot reach the client) is the request's fault, not ours.
@@ -236,7 +274,8 @@ export const defaultProxySamplingHandler: SamplingHandler = async (params, targe
 
 /**
  * Forwards `elicitation/create` in its own mode (form or URL) and returns the client's action
- * and content. URL mode is refused with an error when the client did not declare it.
+ * and content. URL mode is refused with an error when the client did not declare it (as is any
+ * forwarded request whose capability the client lacks).
  *
  * @example
  * ```ts
@@ -249,24 +288,17 @@ export const defaultProxySamplingHandler: SamplingHandler = async (params, targe
  * ```
  */
 export const defaultProxyElicitationHandler: ElicitationHandler = async (params, target) => {
-  const mode = (params as { mode?: string }).mode ?? 'form';
-  const session = target.front?.session ?? target.session;
-  const supported = session?.clientCapabilities.elicitation as Record<string, unknown> | undefined;
-  if (session && mode === 'url' && !supported?.url) {
-    throw new McpError(
-      ErrorCode.InvalidRequest,
-      'Cannot forward URL-mode elicitation: the client does not support it',
-    );
-  }
   const request = { method: 'elicitation/create' as const, params: withoutProgressToken(params) };
   return askFront(target, request, ElicitResultSchema);
 };
 
 /**
  * Forwards a backend log message, whatever the shape of its `data`, to the client of the
- * request being served (or of the session), honouring the client's log level. With neither,
- * the message is dropped and the drop logged to the client's logger (at warning level the
- * first time for each backend, at debug level after).
+ * request being served (or of the session), honouring that client's own log level: a backend
+ * session serving several clients (the `shared` strategy) logs at the most verbose level any
+ * of them asked for, and a client that asked for `error` still gets only `error` and above.
+ * With neither, the message is dropped and the drop logged to the client's logger (at warning
+ * level the first time for each backend, at debug level after).
  *
  * @example
  * ```ts
@@ -281,6 +313,7 @@ export const defaultProxyElicitationHandler: ElicitationHandler = async (params,
  */
 export const defaultProxyLogHandler: LogHandler = async (message, target) => {
   if (target.front?.active) {
+    if (!target.front.session.wantsLog(message.level)) return;
     await target.front.log(message.level, message.data, message.logger);
     return;
   }

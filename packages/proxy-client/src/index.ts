@@ -10,6 +10,7 @@ export type { BackendEvent } from './backendConnection';
 export type { BackendFailure } from './backendErrors';
 export { toBackendError } from './backendErrors';
 export { BackendOperations, MAX_LIST_PAGES } from './backendOperations';
+export type { BackendSessionState } from './backendSessionState';
 export { cachePartitionKey } from './cachePartition';
 export type {
   ElicitationHandler,
@@ -28,8 +29,9 @@ export {
   defaultProxyRootsHandler,
   defaultProxySamplingHandler,
 } from './forwardingHandlers';
-export { mirrorCapabilities } from './mirrorCapabilities';
+export { mirrorCapabilities, routableCapabilities } from './mirrorCapabilities';
 export type { BackendEventListener, ProxyClientOptions } from './proxyClient';
 export { ProxyClient } from './proxyClient';
+export type { ReconnectOptions } from './proxyClientOptions';
 export { forwardableMeta } from './requestMeta';
 export { StatefulProxyClient } from './statefulProxyClient';

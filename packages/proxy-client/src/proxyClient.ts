@@ -1,7 +1,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ClientCapabilities, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { type Context, currentContext, type FrontSession } from '@org/core';
+import { EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type Context, currentContext, type FrontSession, runWithContext } from '@org/core';
 import {
   type BackendConnector,
   type BackendTarget,
@@ -10,12 +11,14 @@ import {
   type Logger,
   ProxyError,
   ProxyErrorCode,
+  type RequestHeaders,
 } from '@org/transports';
 import {
   type BackendEvent,
   closeBackendClient,
   createBackendClient,
   deliverResponsesInOrder,
+  sendErrorsUnprefixed,
 } from './backendConnection';
 import {
   closeReasonOf,
@@ -26,6 +29,7 @@ import {
   toBackendError,
 } from './backendErrors';
 import { BackendOperations } from './backendOperations';
+import { type BackendSessionHandle, BackendSessionState } from './backendSessionState';
 import { cachePartitionKey } from './cachePartition';
 import {
   defaultForwardingHandlers,
@@ -33,10 +37,11 @@ import {
   type ForwardingTarget,
 } from './forwardingHandlers';
 import { InFlightRequests } from './inFlightRequests';
-import { mirrorCapabilities } from './mirrorCapabilities';
-import type { ProxyClientOptions } from './proxyClientOptions';
+import { mirrorCapabilities, routableCapabilities } from './mirrorCapabilities';
+import type { ProxyClientOptions, ReconnectOptions } from './proxyClientOptions';
 import { RequestAttribution } from './requestAttribution';
-import { forwardedHeaders } from './requestMeta';
+import { type RequestDeadline, RequestDeadlines } from './requestDeadline';
+import { forwardedHeaders, isForwardableHeader } from './requestMeta';
 import { backendRequestOptions, forwardProgress, isConnector } from './requestOptions';
 
 /** How long closing waits for an HTTP backend to acknowledge the end of its session. */
@@ -49,6 +54,19 @@ const CLOSE_WAIT_MS = 2000;
 const DEFAULT_LOGGER = createConsoleLogger('warn', '@org/proxy-client ');
 
 export type { ProxyClientOptions } from './proxyClientOptions';
+
+/** What a backend session was opened with. */
+interface OpenedWith {
+  capabilities: ClientCapabilities;
+  headers: Record<string, string> | undefined;
+}
+
+/** The background reconnect policy when none is given. */
+const RECONNECT_DEFAULTS: Required<ReconnectOptions> = {
+  attempts: 8,
+  initialDelayMs: 100,
+  maxDelayMs: 5000,
+};
 
 /**
  * A function receiving {@link BackendEvent}s, with the client they came from.
@@ -67,7 +85,11 @@ export type BackendEventListener = (event: BackendEvent, client: ProxyClient) =>
  * proxy, in the context of the client request each backend request serves.
  *
  * It connects on first use. A failure on the way to the backend (an HTTP error, a dead stdio
- * child) drops the connection, so the next operation reconnects instead of failing forever.
+ * child) drops the connection, so the next operation reconnects instead of failing forever;
+ * while client sessions are subscribed to backend resources, a lost connection is reopened in
+ * the background (see `ProxyClientOptions.reconnect`). Every new backend session is told the
+ * subscriptions and log level client sessions asked for before anything else uses it (see
+ * {@link ProxyClient.sessionState}).
  * When an HTTP backend lost the session (404), a new one is opened at once: an idempotent
  * operation (lists, reads, prompts, completion, ping) is sent again on it, a tool call fails
  * saying so and is never replayed. Each operation records the client request it serves, so
@@ -95,6 +117,7 @@ export class ProxyClient extends BackendOperations {
   readonly #logger: Logger;
   readonly #listeners = new Set<BackendEventListener>();
   readonly #inFlight = new InFlightRequests();
+  readonly #deadlines = new RequestDeadlines();
   readonly #closeReasons = new WeakMap<Client, string>();
   #sdk: Client | undefined;
   #attribution: RequestAttribution | undefined;
@@ -102,7 +125,18 @@ export class ProxyClient extends BackendOperations {
   #users = 0;
   #session: FrontSession | undefined;
   #announced: ClientCapabilities | undefined;
+  #defaultCapabilities: 'mirror' | 'routable' = 'mirror';
   #partition: string | undefined;
+  readonly #state: BackendSessionState;
+  /** What the last backend session was opened with: a background reconnect opens the same. */
+  #reuse: OpenedWith | undefined;
+  /** When the current (or last) backend session was opened, for the reconnect streak. */
+  #openedAt: number | undefined;
+  /** Bumped by `close()`: a background reconnect of an earlier epoch stops. */
+  #epoch = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  /** Background attempts since the last connection that stayed up for `maxDelayMs`. */
+  #streak = 0;
 
   /**
    * @param target - a URL, command spec, HTTP target, in-process server, or a connector
@@ -115,6 +149,7 @@ export class ProxyClient extends BackendOperations {
     this.connector = isConnector(target) ? target : createConnector(target, options.connector);
     this.#handlers = { ...defaultForwardingHandlers, ...options.handlers };
     this.#logger = options.logger ?? DEFAULT_LOGGER;
+    this.#state = new BackendSessionState(this.#stateLink());
   }
 
   /** The backend's name, for messages. */
@@ -125,6 +160,11 @@ export class ProxyClient extends BackendOperations {
   /** The request timeout in force. */
   get requestTimeoutMs(): number {
     return this.options.requestTimeoutMs ?? 60_000;
+  }
+
+  /** The most a backend operation may take in all, if limited (see `ProxyClientOptions.maxTotalTimeoutMs`). */
+  get maxTotalTimeoutMs(): number | undefined {
+    return this.options.maxTotalTimeoutMs;
   }
 
   /** How long opening a backend session may take (see `ProxyClientOptions.connectTimeoutMs`). */
@@ -140,6 +180,24 @@ export class ProxyClient extends BackendOperations {
   /** The client session this client serves, when bound to one (see `StatefulProxyClient`). */
   get session(): FrontSession | undefined {
     return this.#session;
+  }
+
+  /**
+   * What the client sessions this client serves asked of its backend session (resource
+   * subscriptions and log levels, per client session), released when each closes and told
+   * again to every new backend session (after a crash, a restart or an expired session).
+   */
+  get sessionState(): BackendSessionState {
+    return this.#state;
+  }
+
+  /**
+   * What the client announces while `ProxyClientOptions.capabilities` is not set: `mirror`, or
+   * `routable` for a client whose backend session serves many client sessions (the `shared`
+   * strategy sets it). Takes effect at the next connection. @internal
+   */
+  announceByDefault(mode: 'mirror' | 'routable'): void {
+    this.#defaultCapabilities = mode;
   }
 
   /** Binds the client to the client session it serves. @internal */
@@ -250,7 +308,8 @@ export class ProxyClient extends BackendOperations {
    */
   announcedCapabilities(): ClientCapabilities {
     if (this.#announced) return this.#announced;
-    const wanted = this.options.capabilities ?? 'mirror';
+    const wanted = this.options.capabilities ?? this.#defaultCapabilities;
+    if (wanted === 'routable') return routableCapabilities(this.#handlers);
     if (wanted !== 'mirror') return wanted;
     return mirrorCapabilities(
       (this.#session ?? currentContext()?.session)?.clientCapabilities,
@@ -263,39 +322,103 @@ export class ProxyClient extends BackendOperations {
    * {@link cachePartitionKey}): that of the session it opened, or of the one it would open now.
    */
   cachePartition(): string {
+    const front = currentContext();
+    // Forwarded headers are taken per request (see `#requestHeaders`): so is the partition.
+    if (this.options.forwardHeaders?.length && front) {
+      const headers = forwardedHeaders(this.options.forwardHeaders, front);
+      return cachePartitionKey(this.announcedCapabilities(), headers);
+    }
     if (this.#partition !== undefined) return this.#partition;
-    const headers = forwardedHeaders(this.options.forwardHeaders, currentContext());
+    const headers = forwardedHeaders(this.options.forwardHeaders, front);
     return cachePartitionKey(this.announcedCapabilities(), headers);
   }
 
-  async #open(): Promise<Client> {
+  /**
+   * The forwarded headers of HTTP backends, taken from the client request each message is sent
+   * for, at send time: on a backend session several client sessions share, each request carries
+   * its own client's headers, never another's; on one client session's own backend session, a
+   * header the client changed (a refreshed token) is sent from its next request on.
+   */
+  #requestHeaders(): RequestHeaders | undefined {
+    const names = this.options.forwardHeaders;
+    if (!names?.length) return undefined;
+    return {
+      names: names.filter(isForwardableHeader).map((name) => name.toLowerCase()),
+      current: () => {
+        const front = currentContext();
+        return front ? (forwardedHeaders(names, front) ?? {}) : undefined;
+      },
+    };
+  }
+
+  /**
+   * Whether this client's backend session may serve several client sessions (the `shared`
+   * strategy): it is bound to none and outlives requests. Its connection then keeps no
+   * client's headers for what serves no client request (the GET stream, the end of the session).
+   */
+  #servesManySessions(): boolean {
+    return this.#session === undefined && this.options.closeWhenIdle !== true;
+  }
+
+  /**
+   * Tells the backend that the client's roots changed (`notifications/roots/list_changed`), when
+   * a backend session is open and was told the roots capability with `listChanged`; never opens
+   * one for it (a new session asks for the roots anew). Returns whether it was sent.
+   *
+   * @example
+   * ```ts
+   * if (backend.session === currentContext()?.session) await backend.sendRootsListChanged();
+   * ```
+   */
+  async sendRootsListChanged(): Promise<boolean> {
+    const sdk = this.#sdk;
+    if (!sdk || !this.#announced?.roots?.listChanged) return false;
+    await sdk.sendRootsListChanged();
+    return true;
+  }
+
+  /**
+   * Opens a backend session (with the capabilities and headers of `reuse`, when given: a
+   * background reconnect reopens what was lost) and tells it what client sessions asked of the
+   * one before (see {@link ProxyClient.sessionState}) before anything else uses it.
+   */
+  async #open(reuse?: OpenedWith): Promise<Client> {
     const front = currentContext();
     const attribution = new RequestAttribution();
-    const capabilities = this.announcedCapabilities();
+    const capabilities = reuse?.capabilities ?? this.announcedCapabilities();
     const sdk = createBackendClient({
       clientInfo: this.options.clientInfo ?? { name: 'mcp-proxy', version: '0.0.0' },
       capabilities,
       handlers: this.#handlers,
       target: (id) => this.#targetOf(attribution, id),
       track: (target, work) => this.#inFlight.track(target.front, work),
+      waitOn: (target, work) =>
+        this.#deadlines.waitOn(target.front?.session ?? target.session, work),
       onEvent: (event) => {
         for (const listener of [...this.#listeners]) listener(event, this);
       },
     });
-    const headers = forwardedHeaders(this.options.forwardHeaders, front);
+    const headers = reuse ? reuse.headers : forwardedHeaders(this.options.forwardHeaders, front);
+    let closed = false;
     let transport: Awaited<ReturnType<BackendConnector['connect']>> | undefined;
     try {
-      transport = await this.connector.connect(headers ? { headers } : {});
+      transport = await this.connector.connect({
+        headers: this.#servesManySessions() ? undefined : headers,
+        requestHeaders: this.#requestHeaders(),
+      });
       sdk.onerror = (error) => {
         const reason = closeReasonOf(error);
         if (reason) this.#closeReasons.set(sdk, reason);
       };
       sdk.onclose = () => {
+        closed = true;
         if (this.#sdk !== sdk) return;
         this.#forgetConnection();
+        this.#lost('closed the connection');
       };
       await sdk.connect(transport, { timeout: this.connectTimeoutMs });
       deliverResponsesInOrder(transport);
+      sendErrorsUnprefixed(transport);
       attribution.watch(transport);
     } catch (error) {
       await transport?.close().catch(() => {});
@@ -306,10 +429,21 @@ export class ProxyClient extends BackendOperations {
         { cause: error },
       );
     }
+    // Before anything else uses the new session: what client sessions asked of the last one.
+    await this.#state.replay(this.#handle(sdk));
+    if (closed) {
+      this.#lost('closed the connection');
+      throw new ProxyError(
+        ProxyErrorCode.BackendUnavailable,
+        `Backend ${this.name} (${this.connector.describe()}) closed the connection while its resource subscriptions and log level were being restored`,
+      );
+    }
     this.#sdk = sdk;
     this.#attribution = attribution;
     this.#announced = capabilities;
     this.#partition = cachePartitionKey(capabilities, headers);
+    this.#reuse = { capabilities, headers };
+    this.#openedAt = performance.now();
     return sdk;
   }
 
@@ -330,21 +464,36 @@ export class ProxyClient extends BackendOperations {
     if (front) this.#inFlight.enter(front);
     let sdk: Client | undefined;
     let expired: ProxyError | undefined;
+    let deadline: RequestDeadline | undefined;
     try {
       sdk = await this.connect();
+      // The proxy keeps the timeout (the SDK's is off): progress restarts it, a request the
+      // backend forwarded to the client for this client request pauses it, and it aborts the
+      // backend request (notifications/cancelled) as the SDK's would.
+      const timer = this.#deadlines.start(
+        front?.session,
+        this.requestTimeoutMs,
+        this.maxTotalTimeoutMs,
+        front?.signal,
+      );
+      deadline = timer;
+      const signal = timer.signal;
       const progress = this.#handlers.progress;
       // Progress belongs to the request that asked for it (none: dropped), whatever else is in flight.
       const options = backendRequestOptions(
-        front,
-        this.requestTimeoutMs,
+        signal,
         progress
-          ? (p) => this.#inFlight.track(front, forwardProgress(progress, p, this.#targetFor(front)))
-          : undefined,
+          ? (p) => {
+              timer.restart();
+              this.#inFlight.track(front, forwardProgress(progress, p, this.#targetFor(front)));
+            }
+          : () => timer.restart(),
+        () => timer.restart(),
       );
       try {
         return await send(sdk, options);
       } catch (error) {
-        if (!isSessionExpired(error) || front?.signal.aborted) throw error;
+        if (!isSessionExpired(error) || signal.aborted) throw error;
         await this.#drop(sdk);
         sdk = await this.connect();
         if (!how.idempotent) {
@@ -352,6 +501,7 @@ export class ProxyClient extends BackendOperations {
           throw expired;
         }
         this.#logger.info(`Backend ${this.name} session expired; sending again: ${what}`);
+        timer.restart();
         return await send(sdk, options);
       }
     } catch (error) {
@@ -361,10 +511,11 @@ export class ProxyClient extends BackendOperations {
         backend: this.name,
         what,
         connectionClosed: sdk !== undefined && this.#sdk !== sdk,
-        timeoutMs: this.requestTimeoutMs,
+        timeoutMs: deadline?.firedAfterMs ?? this.requestTimeoutMs,
         closeReason: sdk && this.#closeReasons.get(sdk),
       });
     } finally {
+      if (deadline) this.#deadlines.end(front?.session, deadline);
       if (front) await this.#inFlight.leave(front);
       this.#users -= 1;
       if (this.#users === 0 && this.options.closeWhenIdle) await this.close();
@@ -383,8 +534,118 @@ export class ProxyClient extends BackendOperations {
   async #drop(sdk: Client): Promise<void> {
     if (this.#sdk !== sdk) return;
     this.#forgetConnection();
-    this.#logger.info(`Backend ${this.name} failed; reconnecting on next use`);
+    this.#lost('failed');
     await closeBackendClient(sdk, CLOSE_WAIT_MS).catch(() => {});
+  }
+
+  /** How {@link ProxyClient.sessionState} reaches the backend through this client. */
+  #stateLink(): ConstructorParameters<typeof BackendSessionState>[0] {
+    const client = this;
+    return {
+      get name() {
+        return client.name;
+      },
+      get logger() {
+        return client.#logger;
+      },
+      get boundSession() {
+        return client.#session;
+      },
+      get transient() {
+        return client.options.closeWhenIdle === true;
+      },
+      get generation() {
+        return client.#epoch;
+      },
+      run: async (what, work, connect) => {
+        if (!connect && !this.#sdk) return;
+        await this.run(what, (sdk, options) => work(this.#handle(sdk, options)), {
+          idempotent: true,
+        });
+      },
+    };
+  }
+
+  /** A backend session as {@link BackendSessionState} sends on it. */
+  #handle(sdk: Client, options?: RequestOptions): BackendSessionHandle {
+    return {
+      key: sdk,
+      logging: sdk.getServerCapabilities()?.logging !== undefined,
+      send: async (method, params) => {
+        await sdk.request({ method, params } as never, EmptyResultSchema, {
+          timeout: this.requestTimeoutMs,
+          ...options,
+        });
+      },
+    };
+  }
+
+  /** The background reconnect policy in force, or `undefined` when there is none. */
+  #reconnectPolicy(): Required<ReconnectOptions> | undefined {
+    const wanted = this.options.reconnect;
+    if (wanted === false || this.options.closeWhenIdle) return undefined;
+    return { ...RECONNECT_DEFAULTS, ...wanted };
+  }
+
+  /**
+   * The backend connection was lost (not closed on purpose; `why` says how). When client
+   * sessions are subscribed to backend resources, reconnects in the background so that their
+   * updates do not wait for the next operation; else the next operation reconnects.
+   */
+  #lost(why: string): void {
+    const policy = this.#reconnectPolicy();
+    if (!policy || !this.#state.hasSubscriptions) {
+      this.#logger.info(`Backend ${this.name} ${why}; reconnecting on next use`);
+      return;
+    }
+    if (this.#openedAt !== undefined && performance.now() - this.#openedAt >= policy.maxDelayMs) {
+      this.#streak = 0;
+    }
+    this.#logger.info(
+      `Backend ${this.name} ${why}; reconnecting in the background to restore ${this.#state.subscriptions().length} resource subscription(s)`,
+    );
+    this.#scheduleReconnect(policy);
+  }
+
+  #scheduleReconnect(policy: Required<ReconnectOptions>): void {
+    if (this.#reconnectTimer) return;
+    if (this.#streak >= policy.attempts) {
+      this.#logger.warn(
+        `Backend ${this.name}: gave up reconnecting in the background after ${policy.attempts} attempts; resource subscriptions are restored by the next operation`,
+      );
+      return;
+    }
+    const delay = Math.min(policy.initialDelayMs * 2 ** this.#streak, policy.maxDelayMs);
+    const epoch = this.#epoch;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      void this.#reconnect(epoch, policy);
+    }, delay);
+    this.#reconnectTimer.unref();
+  }
+
+  async #reconnect(epoch: number, policy: Required<ReconnectOptions>): Promise<void> {
+    if (epoch !== this.#epoch || this.#sdk || !this.#state.hasSubscriptions) return;
+    this.#streak += 1;
+    try {
+      // No client request's context: the session is reopened as it was opened.
+      await runWithContext(undefined, () => this.#connectAsBefore());
+    } catch (error) {
+      if (epoch !== this.#epoch || this.#sdk) return;
+      this.#logger.warn(
+        `Backend ${this.name}: background reconnect ${this.#streak} of ${policy.attempts} failed: ${failureMessage(error)}`,
+      );
+      this.#scheduleReconnect(policy);
+    }
+  }
+
+  /** Like {@link ProxyClient.connect}, opening the session with what the last one had. */
+  #connectAsBefore(): Promise<Client> {
+    if (this.#sdk) return Promise.resolve(this.#sdk);
+    this.#connecting ??= this.#open(this.#reuse).finally(() => {
+      this.#connecting = undefined;
+    });
+    return this.#connecting;
   }
 
   /**
@@ -392,6 +653,10 @@ export class ProxyClient extends BackendOperations {
    * backend session is ended (`DELETE`) rather than left to time out.
    */
   async close(): Promise<void> {
+    this.#epoch += 1;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    this.#streak = 0;
     const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
     this.#forgetConnection();
     if (sdk) await closeBackendClient(sdk, CLOSE_WAIT_MS);

@@ -27,12 +27,31 @@ export interface ProxyClientOptions {
   /**
    * The client capabilities announced to the backend. `mirror` announces those of the client
    * connected to the proxy at the time of connecting (sampling, elicitation, roots), and none
-   * without one.
+   * without one. `routable` announces everything the enabled handlers can forward, whichever
+   * client connects (see `routableCapabilities`): for a backend session that serves many
+   * clients (the `shared` strategy uses it unless told otherwise); a request of the backend
+   * whose client lacks the capability is then refused, with an error naming the capability and
+   * the client.
    * @default 'mirror'
    */
-  capabilities?: ClientCapabilities | 'mirror';
-  /** How long a backend request may take; progress from the backend restarts the clock. @default 60000 */
+  capabilities?: ClientCapabilities | 'mirror' | 'routable';
+  /**
+   * How long a backend operation may go without an answer: progress from the backend restarts
+   * the clock, as does each further request of the operation (the next page of a list), and it
+   * stands still while the backend waits on a request it forwarded to the client for that
+   * operation (sampling, elicitation, roots: a person may take minutes to answer). When it runs
+   * out, the backend gets `notifications/cancelled` and the operation fails with a timeout
+   * error naming the backend.
+   * @default 60000
+   */
   requestTimeoutMs?: number;
+  /**
+   * The most a backend operation may take in all, progress and waits on the client included:
+   * neither restarts nor stops this clock. When it runs out, the backend gets
+   * `notifications/cancelled` and the operation fails with a timeout error naming the backend.
+   * @default no limit
+   */
+  maxTotalTimeoutMs?: number;
   /**
    * How long opening a backend session may take: starting a stdio child or reaching an HTTP
    * backend, and the `initialize` handshake. Separate from `requestTimeoutMs`, so that a short
@@ -56,4 +75,39 @@ export interface ProxyClientOptions {
    * @default a logger writing warnings and errors to standard error
    */
   logger?: Logger;
+  /**
+   * Reconnecting in the background when the backend connection is lost (a stdio child died, an
+   * HTTP backend went away) while client sessions are subscribed to its resources: without it,
+   * updates would stop until the next operation reconnects. The new backend session is told
+   * every subscription and the log level again (see `ProxyClient.sessionState`). `false` leaves
+   * reconnecting to the next operation. A client that closes its backend session after each
+   * operation (`closeWhenIdle`, the `per-request` strategy) never reconnects in the background.
+   * @default { attempts: 8, initialDelayMs: 100, maxDelayMs: 5000 }
+   */
+  reconnect?: ReconnectOptions | false;
+}
+
+/**
+ * How a `ProxyClient` reconnects in the background (see {@link ProxyClientOptions.reconnect}).
+ * Attempts are never concurrent; their timers do not keep the process alive; closing the
+ * client stops them.
+ *
+ * @example
+ * ```ts
+ * const backend = new ProxyClient({ command: 'node', args: ['feed.js'] }, {
+ *   reconnect: { attempts: 20, initialDelayMs: 250, maxDelayMs: 10_000 },
+ * });
+ * ```
+ */
+export interface ReconnectOptions {
+  /**
+   * How many attempts in a row before giving up with a warning (the next operation still
+   * reconnects). The count starts again once a connection has stayed up for `maxDelayMs`.
+   * @default 8
+   */
+  attempts?: number;
+  /** The wait before the first attempt, doubled after each one. @default 100 */
+  initialDelayMs?: number;
+  /** The longest wait between two attempts. @default 5000 */
+  maxDelayMs?: number;
 }

@@ -34,6 +34,11 @@ export function forwardableMeta(
 const NEVER_FORWARDED =
   /^(host|content-length|content-type|connection|transfer-encoding|upgrade|te|keep-alive|expect|accept|proxy-.*|mcp-.*|last-event-id)$/i;
 
+/** Whether a header may be forwarded at all (hop-by-hop and MCP transport headers never are). @internal */
+export function isForwardableHeader(name: string): boolean {
+  return !NEVER_FORWARDED.test(name);
+}
+
 /**
  * The headers named in `names` of the client request `front` came with over HTTP, to pass to
  * an HTTP backend when connecting. Returns `undefined` when none is named or present.

@@ -1,6 +1,6 @@
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
-import { type Context, runWithContext } from '@org/core';
+import { MAX_TIMER_MS, runWithContext } from '@org/core';
 import type { BackendConnector } from '@org/transports';
 import type { ForwardingHandlers, ForwardingTarget } from './forwardingHandlers';
 
@@ -16,23 +16,35 @@ export function isConnector(value: unknown): value is BackendConnector {
 }
 
 /**
- * The options of a backend request serving `front`: the timeout, restarted by progress; the
- * front request's cancellation; and `onprogress`. Progress is always asked for when there is a
- * handler, so that a long-running backend keeps the request alive; the handler forwards it
- * only when the client asked for progress.
+ * The options of the backend requests of one operation: no SDK timeout (the proxy keeps its own,
+ * see `RequestDeadline`, whose signal aborts the request), `signal` (the client request's
+ * cancellation combined with that deadline), and `onprogress`. Progress is always asked for when
+ * there is a handler, so that a long-running backend keeps the request alive; the handler
+ * forwards it only when the client asked for progress. `restartTimeout` starts the request
+ * timeout again before each further request of the operation (the next page of a list).
  * @internal
  */
 export function backendRequestOptions(
-  front: Context | undefined,
-  timeoutMs: number,
+  signal: AbortSignal,
   onprogress: ((progress: Progress) => void) | undefined,
-): RequestOptions {
+  restartTimeout: () => void,
+): TimedRequestOptions {
   return {
-    timeout: timeoutMs,
-    resetTimeoutOnProgress: true,
-    ...(front ? { signal: front.signal } : {}),
+    timeout: MAX_TIMER_MS,
+    signal,
+    restartTimeout,
     ...(onprogress ? { onprogress } : {}),
   };
+}
+
+/**
+ * Request options of an operation whose timeout the proxy keeps: `restartTimeout`, when set, is
+ * called before each request after the first (see `BackendOperations`).
+ * @internal
+ */
+export interface TimedRequestOptions extends RequestOptions {
+  /** Starts the operation's request timeout again. */
+  restartTimeout?: () => void;
 }
 
 /** Forwards one progress notification of the backend to `target.front` (if any), in its context. @internal */

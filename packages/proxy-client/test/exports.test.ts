@@ -24,6 +24,7 @@ describe('@org/proxy-client public surface', () => {
         "defaultProxySamplingHandler",
         "forwardableMeta",
         "mirrorCapabilities",
+        "routableCapabilities",
         "toBackendError",
       ]
     `);
@@ -36,6 +37,7 @@ describe('@org/proxy-client public surface', () => {
         "type BackendEventListener",
         "type BackendFailure",
         "BackendOperations",
+        "BackendSessionState",
         "cachePartitionKey",
         "defaultForwardingHandlers",
         "defaultProxyElicitationHandler",
@@ -53,7 +55,9 @@ describe('@org/proxy-client public surface', () => {
         "type ProgressHandler",
         "ProxyClient",
         "type ProxyClientOptions",
+        "type ReconnectOptions",
         "type RootsHandler",
+        "routableCapabilities",
         "type SamplingHandler",
         "StatefulProxyClient",
         "toBackendError",

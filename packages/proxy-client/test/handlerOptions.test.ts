@@ -102,7 +102,9 @@ describe('default handlers', () => {
         request: { mode: 'url', message: 'm', url: 'https://example.com/', elicitationId: 'e' },
       }),
     );
-    expect(text).toContain('Cannot forward URL-mode elicitation: the client does not support it');
+    expect(text).toContain(
+      'Cannot forward elicitation/create from backend backend: client "front" does not support elicitation.url',
+    );
     expect(h.front.elicited).toEqual([]);
   });
 

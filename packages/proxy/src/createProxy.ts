@@ -15,8 +15,9 @@ import {
   parseMcpConfig,
 } from '@org/transports';
 import type { ClientFactory } from './components/clientFactory';
-import { namespaceFor } from './config/toolNames';
-import type { ListCacheStore } from './provider/listCache';
+import { namespaceFor } from './naming/toolNames';
+import type { BackendHealthOptions } from './provider/backendHealth';
+import type { ProxyProviderOptions } from './provider/proxyProvider';
 import { type ProxyBackend, ProxyServer } from './server/proxyServer';
 import { type SessionStrategy, strategyFactory } from './server/sessionStrategy';
 
@@ -31,18 +32,32 @@ export type ProxyTarget =
       mcpServers: Record<string, unknown>;
     };
 
-/** Options of {@link createProxy}. */
-export interface CreateProxyOptions extends ProviderServerOptions {
-  /** How backend sessions map to client sessions. @default 'per-session' */
+/** Options of {@link createProxy}: server, cache and backend-client options. */
+export interface CreateProxyOptions
+  extends ProviderServerOptions,
+    BackendHealthOptions,
+    Pick<
+      ProxyProviderOptions,
+      | 'cacheTtlMs'
+      | 'cacheStore'
+      | 'cacheScope'
+      | 'maxCacheEntries'
+      | 'refreshOnList'
+      | 'forwardUnknown'
+    > {
+  /**
+   * How backend sessions map to client sessions. The list cache follows it unless
+   * `cacheScope` is given: `per-session` caches per backend session, the others share lists.
+   * @default 'per-session'
+   */
   strategy?: SessionStrategy;
-  /** How long backend component lists are cached, in milliseconds (0 disables). @default 300000 */
-  cacheTtlMs?: number;
-  /** Make every client list ask the backend, caching for lookups only (FastMCP's way). @default false */
-  refreshOnList?: boolean;
-  /** Where component lists are kept. */
-  cacheStore?: ListCacheStore;
-  /** How long a backend request may take (progress restarts the clock). @default 60000 */
+  /**
+   * How long a backend request may take: progress restarts the clock, and it is paused while
+   * the backend waits on the client (sampling, elicitation, roots). @default 60000
+   */
   requestTimeoutMs?: number;
+  /** The most a backend request may take in all, progress or not. @default no limit */
+  maxTotalTimeoutMs?: number;
   /** How long opening a backend session (start and `initialize`) may take. @default 60000 */
   connectTimeoutMs?: number;
   /** Names of HTTP headers of client requests to pass to HTTP backends. None by default. */
@@ -51,6 +66,12 @@ export interface CreateProxyOptions extends ProviderServerOptions {
   handlers?: Partial<ForwardingHandlers>;
   /** Options of the connectors made from targets (stderr of stdio children, exits). */
   connector?: ConnectorOptions;
+  /**
+   * How a backend connection lost while client sessions hold resource subscriptions is
+   * reopened in the background (their subscriptions and log level restored); `false`: on next
+   * use only. @default { attempts: 8, initialDelayMs: 100, maxDelayMs: 5000 }
+   */
+  reconnect?: ProxyClientOptions['reconnect'];
   /** Namespace a config's only server too (names then do not change from 1 to N servers). @default false */
   namespaceSingleServer?: boolean;
 }
@@ -63,17 +84,15 @@ function isConfig(target: ProxyTarget): target is McpConfig {
 
 function clientOptions(options: CreateProxyOptions, name?: string): ProxyClientOptions {
   return {
-    ...(name ? { name } : {}),
-    ...(options.requestTimeoutMs !== undefined
-      ? { requestTimeoutMs: options.requestTimeoutMs }
-      : {}),
-    ...(options.connectTimeoutMs !== undefined
-      ? { connectTimeoutMs: options.connectTimeoutMs }
-      : {}),
-    ...(options.forwardHeaders ? { forwardHeaders: options.forwardHeaders } : {}),
-    ...(options.handlers ? { handlers: options.handlers } : {}),
-    ...(options.connector ? { connector: options.connector } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    name,
+    requestTimeoutMs: options.requestTimeoutMs,
+    maxTotalTimeoutMs: options.maxTotalTimeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    forwardHeaders: options.forwardHeaders,
+    handlers: options.handlers,
+    connector: options.connector,
+    reconnect: options.reconnect,
+    logger: options.logger,
     clientInfo: { name: options.name ?? 'mcp-proxy', version: options.version ?? '0.0.0' },
   };
 }
@@ -112,22 +131,16 @@ function backendFor(base: ProxyClient, strategy: SessionStrategy, name: string):
 export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {}): ProxyServer {
   const {
     strategy = 'per-session',
-    cacheTtlMs,
-    cacheStore,
-    refreshOnList,
     namespaceSingleServer = false,
     requestTimeoutMs: _timeout,
+    maxTotalTimeoutMs: _maxTotal,
     connectTimeoutMs: _connectTimeout,
     forwardHeaders: _headers,
     handlers: _handlers,
     connector: _connector,
+    reconnect: _reconnect,
     ...serverOptions
   } = options;
-  const cache = {
-    ...(cacheTtlMs !== undefined ? { cacheTtlMs } : {}),
-    ...(cacheStore ? { cacheStore } : {}),
-    ...(refreshOnList !== undefined ? { refreshOnList } : {}),
-  };
   if (isConfig(target)) {
     const config = parseMcpConfig(target);
     const entries = mcpConfigServers(config);
@@ -140,15 +153,11 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
         transforms: entryTransforms(entry),
       };
     });
-    return new ProxyServer({ ...serverOptions, ...cache, backends });
+    return new ProxyServer({ ...serverOptions, backends });
   }
   const base =
     target instanceof ProxyClient
       ? target
       : new ProxyClient(target as BackendTarget, clientOptions(options));
-  return new ProxyServer({
-    ...serverOptions,
-    ...cache,
-    backends: [backendFor(base, strategy, base.name)],
-  });
+  return new ProxyServer({ ...serverOptions, backends: [backendFor(base, strategy, base.name)] });
 }

@@ -88,12 +88,14 @@ export {
 } from '@org/core';
 export type {
   BackendEvent,
+  BackendSessionState,
   ElicitationHandler,
   ForwardingHandlers,
   ForwardingTarget,
   LogHandler,
   ProgressHandler,
   ProxyClientOptions,
+  ReconnectOptions,
   RootsHandler,
   SamplingHandler,
 } from '@org/proxy-client';
@@ -147,15 +149,16 @@ export { ProxyPrompt } from './components/proxyPrompt';
 export { exposeContents, ProxyResource } from './components/proxyResource';
 export { ProxyTemplate } from './components/proxyTemplate';
 export { ProxyTool } from './components/proxyTool';
-export { boundedNamespace } from './config/boundedNamespace';
+export type { CreateProxyOptions, ProxyTarget } from './createProxy';
+export { createProxy } from './createProxy';
+export { boundedNamespace } from './naming/boundedNamespace';
 export {
   composedName,
   MAX_TOOL_NAME_LENGTH,
   namespaceFor,
   TOOL_NAME_PATTERN,
-} from './config/toolNames';
-export type { CreateProxyOptions, ProxyTarget } from './createProxy';
-export { createProxy } from './createProxy';
+} from './naming/toolNames';
+export type { BackendHealth, BackendHealthOptions, BackendState } from './provider/backendHealth';
 export type { ListCacheEntry, ListCacheStore, MaybePromise } from './provider/listCache';
 export { InMemoryListCacheStore } from './provider/listCache';
 export type { GroupMember } from './provider/proxyGroupProvider';

@@ -147,30 +147,42 @@ describe('a backend that goes away', () => {
 });
 
 describe('names the backend does not have', () => {
-  it('are refused by the proxy without a backend call', async () => {
-    const { backend, front } = await setup();
+  it('go to the backend after one refresh of the list, and fail exactly as they do directly', async () => {
+    const { backend, front, direct } = await setup();
     await front.client.listTools();
     await front.client.listResources();
     await front.client.listResourceTemplates();
     await front.client.listPrompts();
     backend.reset();
+    const call = (f: Front) => failure(() => f.client.callTool({ name: 'nope', arguments: {} }));
+    const read = (f: Front) =>
+      failure(() => f.client.readResource({ uri: 'resource://nonexistent' }));
+    const render = (f: Front) => failure(() => f.client.getPrompt({ name: 'nope' }));
+    expect(await call(front)).toEqual(await call(direct));
+    expect(await read(front)).toEqual(await read(direct));
+    expect(await render(front)).toEqual(await render(direct));
+    expect(await call(front)).toMatchObject({ code: -32602 });
+    expect(backend.methods()).toEqual([
+      'tools/list',
+      'tools/call',
+      'resources/list',
+      'resources/templates/list',
+      'resources/read',
+      'prompts/list',
+      'prompts/get',
+      'tools/list',
+      'tools/call',
+    ]);
+  });
+
+  it('are unknown here with forwardUnknown off, without a backend call beyond the refresh', async () => {
+    const { backend, front } = await setup(demoBackend(), { forwardUnknown: false });
+    await front.client.listTools();
+    backend.reset();
     expect(
       await failure(() => front.client.callTool({ name: 'nope', arguments: {} })),
-    ).toMatchObject({
-      code: -32602,
-      message: expect.stringContaining('Unknown tool: nope'),
-    });
-    expect(
-      await failure(() => front.client.readResource({ uri: 'resource://nonexistent' })),
-    ).toMatchObject({
-      code: -32002,
-      message: expect.stringContaining('Resource not found: resource://nonexistent'),
-    });
-    expect(await failure(() => front.client.getPrompt({ name: 'nope' }))).toMatchObject({
-      code: -32602,
-      message: expect.stringContaining('Unknown prompt: nope'),
-    });
-    expect(backend.methods()).toEqual([]);
+    ).toMatchObject({ code: -32602, message: expect.stringContaining('Unknown tool: nope') });
+    expect(backend.methods()).toEqual(['tools/list']);
   });
 });
 

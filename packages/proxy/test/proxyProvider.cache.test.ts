@@ -47,14 +47,58 @@ describe('ProxyProvider list cache', () => {
     expect(backend.methods()).toEqual([]);
   });
 
-  it('treats a fresh cache as authoritative for misses', async () => {
+  it('refreshes a fresh list once for a miss, then passes the unknown name on unlisted', async () => {
     const backend = new CountingBackend(demoBackend());
     const provider = providerOf(backend);
     await provider.listResources();
+    await provider.listResourceTemplates();
     await provider.listTools();
     backend.reset();
-    expect(await provider.getResource('config://app')).toBeUndefined();
+    const resource = await provider.getResource('config://app');
+    expect(resource).toMatchObject({ uri: 'config://app', unlisted: true });
+    const tool = await provider.getTool('nope');
+    expect(tool).toMatchObject({ name: 'nope', unlisted: true });
+    expect(await provider.listTools()).not.toContainEqual(
+      expect.objectContaining({ name: 'nope' }),
+    );
+    expect(backend.methods().sort()).toEqual(
+      ['resources/list', 'resources/templates/list', 'tools/list'].sort(),
+    );
+  });
+
+  it('with forwardUnknown off, a name still unknown after the refresh is unknown', async () => {
+    const backend = new CountingBackend(demoBackend());
+    const client = new ProxyClient(backend);
+    clients.push(client);
+    const provider = new ProxyProvider(() => client, { forwardUnknown: false });
+    await provider.listTools();
     expect(await provider.getTool('nope')).toBeUndefined();
+    expect(await provider.getPrompt('nope')).toBeUndefined();
+    expect(await provider.getResource('nope://x')).toBeUndefined();
+    expect(backend.count('tools/list')).toBe(2);
+  });
+
+  it('many concurrent lookups of unknown names refresh the list with one backend request', async () => {
+    const backend = new CountingBackend(demoBackend());
+    const provider = providerOf(backend);
+    await provider.listTools();
+    backend.reset();
+    const names = Array.from({ length: 20 }, (_, index) => `missing_${index}`);
+    const found = await Promise.all(names.map((name) => provider.getTool(name)));
+    expect(found.map((tool) => tool?.name)).toEqual(names);
+    expect(backend.count('tools/list')).toBe(1);
+  });
+
+  it('a templated read never refreshes the resource list', async () => {
+    const backend = new CountingBackend(demoBackend());
+    const provider = providerOf(backend);
+    await provider.listResources();
+    await provider.listResourceTemplates();
+    backend.reset();
+    expect(await provider.getResource('data://user/1')).toBeUndefined();
+    expect((await provider.getResourceTemplate('data://user/1'))?.uriTemplate).toBe(
+      'data://user/{user_id}',
+    );
     expect(backend.methods()).toEqual([]);
   });
 
@@ -133,7 +177,7 @@ describe('ProxyProvider list cache', () => {
     expect(backend.count(method)).toBe(2);
   });
 
-  it('without list_changed, a component the backend added is unknown until the TTL ends', async () => {
+  it('without list_changed, a component the backend added is found by a lookup, which refreshes the list', async () => {
     const server = demoBackend();
     const backend = new CountingBackend(server);
     backend.silentListChanges = true;
@@ -144,13 +188,17 @@ describe('ProxyProvider list cache', () => {
       defineTool({ name: 'late', handler: () => 'late' }),
       definePrompt({ name: 'late_prompt', render: () => 'late' }),
     );
-    expect(await provider.getTool('late')).toBeUndefined();
+    // A list within the TTL still comes from the cache...
     expect((await provider.listTools()).map((tool) => tool.name)).not.toContain('late');
-    expect(await provider.getPrompt('late_prompt')).toBeUndefined();
     expect(backend.count('tools/list')).toBe(1);
-    advanceClock(1001);
-    expect((await provider.getTool('late'))?.name).toBe('late');
-    expect((await provider.getPrompt('late_prompt'))?.name).toBe('late_prompt');
+    // ...but a lookup that misses refreshes it, and finds the real, listed component.
+    expect(await provider.getTool('late')).toMatchObject({ name: 'late', unlisted: false });
+    expect(await provider.getPrompt('late_prompt')).toMatchObject({
+      name: 'late_prompt',
+      unlisted: false,
+    });
+    expect(backend.count('tools/list')).toBe(2);
+    expect((await provider.listTools()).map((tool) => tool.name)).toContain('late');
     expect(backend.count('tools/list')).toBe(2);
   });
 
@@ -203,8 +251,10 @@ describe('ProxyProvider list cache', () => {
     expect(found.slice(0, 3).map((tool) => (tool as { name?: string } | undefined)?.name)).toEqual([
       'greet',
       'add',
-      undefined,
+      'nope',
     ]);
+    // The unknown name was looked up in the list this call fetched: no second request.
+    expect(found[2]).toMatchObject({ unlisted: true });
     expect(backend.count('tools/list')).toBe(1);
     await Promise.all([provider.getPrompt('welcome'), provider.getPrompt('image_prompt')]);
     expect(backend.count('prompts/list')).toBe(1);
@@ -225,9 +275,12 @@ describe('ProxyProvider list cache', () => {
     expect(await provider.listResources()).toEqual([]);
     expect(await provider.listResourceTemplates()).toEqual([]);
     expect(await provider.listPrompts()).toEqual([]);
-    expect(await provider.getPrompt('x')).toBeUndefined();
+    expect(await provider.getPrompt('x')).toMatchObject({ name: 'x', unlisted: true });
     expect((await provider.listTools()).map((tool) => tool.name)).toEqual(['only']);
-    expect(backend.count('prompts/list')).toBe(1);
+    // Listed once, and once more by the lookup that missed: the empty list is cached, not refused.
+    expect(backend.count('prompts/list')).toBe(2);
+    expect(await provider.listPrompts()).toEqual([]);
+    expect(backend.count('prompts/list')).toBe(2);
   });
 
   it('a front list of a kind the backend lacks is empty too', async () => {

@@ -61,9 +61,12 @@ describe('backend round trips, counted at the backend', () => {
     for (let i = 0; i < 5; i++) {
       await front.client.callTool({ name: 'greet', arguments: { name: String(i) } });
     }
-    await front.client.callTool({ name: 'unknown_tool', arguments: {} }).catch(() => undefined);
     expect(backend.count('tools/list')).toBe(0);
     expect(backend.count('tools/call')).toBe(5);
+    // An unknown name refreshes the list once, then goes to the backend as it is.
+    await front.client.callTool({ name: 'unknown_tool', arguments: {} }).catch(() => undefined);
+    expect(backend.count('tools/list')).toBe(1);
+    expect(backend.count('tools/call')).toBe(6);
   });
 
   it('a cold call lists once, then calls', async () => {
@@ -73,14 +76,28 @@ describe('backend round trips, counted at the backend', () => {
     expect(backend.methods()).toEqual(['tools/list', 'tools/call']);
   });
 
-  it('a second list within the TTL makes no backend request; concurrent cold lists share one', async () => {
+  it('a second list within the TTL makes no backend request; each backend session lists once', async () => {
     const { backend, front } = await setup();
     const second = await frontInMemory(proxy!);
     fronts.push(second);
     backend.reset();
+    // per-session caches per backend session: each session's list is its own.
     await Promise.all([front.client.listTools(), second.client.listTools()]);
-    expect(backend.count('tools/list')).toBe(1);
+    expect(backend.count('tools/list')).toBe(2);
     await front.client.listTools();
+    await second.client.listTools();
+    expect(backend.count('tools/list')).toBe(2);
+  });
+
+  it("with cacheScope 'shared', concurrent cold lists of two sessions share one backend request", async () => {
+    const backend = new CountingBackend(demoBackend());
+    proxy = createProxy(backend, { cacheScope: 'shared' });
+    const [first, second] = [await frontInMemory(proxy), await frontInMemory(proxy)];
+    fronts.push(first, second);
+    backend.reset();
+    await Promise.all([first.client.listTools(), second.client.listTools()]);
+    expect(backend.count('tools/list')).toBe(1);
+    await first.client.listTools();
     await second.client.listTools();
     expect(backend.count('tools/list')).toBe(1);
   });

@@ -19,6 +19,7 @@ export type {
   HttpTransportKind,
   InProcessTarget,
   RelatedRequestSource,
+  RequestHeaders,
   ResolvedTarget,
   StderrMode,
   StdioTarget,

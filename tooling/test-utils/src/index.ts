@@ -6,3 +6,11 @@ export type { WaitForOptions } from './processes';
 export { childPids, isPidAlive, waitFor } from './processes';
 export { declaredExports } from './surface';
 export { within } from './within';
+export {
+  startWorkspaceHttp,
+  type WorkspaceHttp,
+  workspaceServerScript,
+  workspaceStdioCommand,
+} from './workspace';
+export type { WorkspaceServerOptions } from './workspaceServer.mjs';
+export { createWorkspaceServer } from './workspaceServer.mjs';

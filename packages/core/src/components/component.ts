@@ -18,6 +18,12 @@ export interface ComponentInit {
   meta?: Record<string, unknown>;
   /** Tags used by filters (include/exclude). */
   tags?: Iterable<string>;
+  /**
+   * Whether the component stands for a name its provider did not list (a proxy passing an
+   * unknown name to its backend). Never listed; a listed component of any provider wins over it.
+   * @default false
+   */
+  unlisted?: boolean;
 }
 
 /** The `_meta` key under which tags travel (the convention FastMCP servers use). */
@@ -61,6 +67,8 @@ export abstract class Component {
   readonly meta: Record<string, unknown> | undefined;
   /** The component's tags. */
   readonly tags: readonly string[];
+  /** Whether the component stands for a name its provider did not list (see `ComponentInit.unlisted`). */
+  readonly unlisted: boolean;
 
   /** @param init - the common fields */
   constructor(init: ComponentInit) {
@@ -69,6 +77,7 @@ export abstract class Component {
     this.icons = init.icons;
     this.meta = init.meta;
     this.tags = Object.freeze([...new Set(init.tags ?? tagsFromMeta(init.meta))]);
+    this.unlisted = init.unlisted ?? false;
   }
 
   /** The component's identity: a tool's or prompt's name, a resource's URI, a template's URI template. */

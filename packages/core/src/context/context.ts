@@ -23,8 +23,20 @@ import {
 import { ProxyError, ProxyErrorCode } from '@org/transports';
 import type { FrontSession } from './frontSession';
 
-/** The client capability `request` needs and `capabilities` lack, as a dotted path, if any. */
-function missingClientCapability(
+/**
+ * The client capability that `request` (a server-to-client request) needs and `capabilities`
+ * lack, as a dotted path (`sampling`, `sampling.tools`, `elicitation`, `elicitation.url`,
+ * `roots`), or `undefined` when nothing is missing.
+ *
+ * @example
+ * ```ts
+ * missingClientCapability(
+ *   { method: 'elicitation/create', params: { mode: 'url', message: 'Sign in', url, elicitationId: 'e1' } },
+ *   { elicitation: { form: {} } },
+ * ); // => 'elicitation.url'
+ * ```
+ */
+export function missingClientCapability(
   request: ServerRequest,
   capabilities: ClientCapabilities,
 ): string | undefined {
@@ -51,9 +63,24 @@ export type ServerRequestExtra = RequestHandlerExtra<ServerRequest, ServerNotifi
 export interface ContextRequestOptions {
   /** Aborts the request (the client sees `notifications/cancelled`). Defaults to the request's own signal. */
   signal?: AbortSignal;
-  /** Gives up after this long. @default 60000 (the SDK's default) */
+  /**
+   * Gives up after this long. `Infinity` (or anything above {@link MAX_TIMER_MS}) waits as long
+   * as a Node timer can, about 24.8 days: in effect, until the request is answered or aborted.
+   * @default 60000 (the SDK's default)
+   */
   timeoutMs?: number;
 }
+
+/**
+ * The longest a Node timer can wait (2^31 - 1 ms, about 24.8 days). A longer delay overflows
+ * and fires at once, so longer timeouts are cut to this.
+ *
+ * @example
+ * ```ts
+ * await context.elicit(params, { timeoutMs: MAX_TIMER_MS }); // waits for the person, not the clock
+ * ```
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * What one client request to a {@link ProviderServer} carries: its session, id, `_meta`,
@@ -74,6 +101,7 @@ export class Context {
   readonly signal: AbortSignal;
   readonly #extra: ServerRequestExtra;
   #active = true;
+  #related = true;
 
   /**
    * @param session - the request's session
@@ -86,6 +114,34 @@ export class Context {
     this.requestId = extra.requestId;
     this.signal = extra.signal;
     this.#extra = extra;
+  }
+
+  /**
+   * A context of `session` that serves no request: the one a server runs its handling of a
+   * client notification in (`method`, such as `notifications/roots/list_changed`). What it sends
+   * is related to no request (over streamable HTTP it travels on the session's standalone
+   * stream); its `requestId` is `method`, it has no `_meta`, and its signal never fires (it is
+   * `active` until finished or until the session ends).
+   *
+   * @example
+   * ```ts
+   * const context = Context.forSession(session, 'notifications/roots/list_changed');
+   * await runWithContext(context, () => provider.rootsChanged?.());
+   * ```
+   */
+  static forSession(session: FrontSession, method: string): Context {
+    const extra = {
+      signal: new AbortController().signal,
+      requestId: method,
+      sessionId: undefined,
+      sendNotification: (notification: ServerNotification) =>
+        session.server.notification(notification),
+      sendRequest: ((request, schema, options) =>
+        session.server.request(request, schema, options)) as ServerRequestExtra['sendRequest'],
+    } as ServerRequestExtra;
+    const context = new Context(session, method, extra);
+    context.#related = false;
+    return context;
   }
 
   /** The request's `_meta`, if the client sent one. */
@@ -185,16 +241,20 @@ export class Context {
     if (missing)
       throw new ProxyError(ProxyErrorCode.Unsupported, `Client capability missing: ${missing}`);
     const requestOptions: RequestOptions = {
-      relatedRequestId: this.requestId,
+      ...(this.#related ? { relatedRequestId: this.requestId } : {}),
       signal: options.signal ?? this.signal,
     };
-    if (options.timeoutMs !== undefined) requestOptions.timeout = options.timeoutMs;
+    if (options.timeoutMs !== undefined)
+      requestOptions.timeout = Math.min(options.timeoutMs, MAX_TIMER_MS);
     return (await this.session.server.request(request, schema, requestOptions)) as TResult;
   }
 
   /** Sends a notification to the client, related to this request. */
   async notify(notification: ServerNotification): Promise<void> {
     if (this.session.closed) return;
-    await this.session.server.notification(notification, { relatedRequestId: this.requestId });
+    await this.session.server.notification(
+      notification,
+      this.#related ? { relatedRequestId: this.requestId } : undefined,
+    );
   }
 }

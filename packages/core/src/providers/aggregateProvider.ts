@@ -7,7 +7,7 @@ import type { ResourceTemplate } from '../components/resourceTemplate';
 import type { Tool } from '../components/tool';
 import { mergeCapabilities } from './capabilities';
 import { EventHub } from './eventHub';
-import type { Provider, ProviderListener } from './provider';
+import { type Provider, type ProviderListener, templateByUriTemplate } from './provider';
 
 /**
  * What a server does when a provider fails: `warn` logs it and treats the provider as empty
@@ -111,24 +111,28 @@ export class AggregateProvider implements Provider {
   }
 
   /**
-   * The first provider's answer. Under `warn` a failing provider is logged and skipped, as if it
-   * were empty: an unknown name then stays "unknown" (and keeps its error code, such as -32002
-   * for a resource), and no provider's failure text reaches the client.
+   * The first provider's answer: the first listed component, else the first unlisted one (a
+   * proxy passing an unknown name on yields to any provider that lists the name). Under `warn`
+   * a failing provider is logged and skipped, as if it were empty: an unknown name then stays
+   * "unknown" (and keeps its error code, such as -32002 for a resource), and no provider's
+   * failure text reaches the client.
    */
-  async #get<T>(
+  async #get<T extends Component>(
     what: string,
     get: (p: Provider) => Promise<T | undefined>,
   ): Promise<T | undefined> {
+    let unlisted: T | undefined;
     for (const provider of this.#providers) {
       try {
         const found = await get(provider);
-        if (found !== undefined) return found;
+        if (found !== undefined && !found.unlisted) return found;
+        unlisted ??= found;
       } catch (error) {
         if (error instanceof ProxyError && error.code === ProxyErrorCode.NotFound) continue;
         this.#fail(provider, what, error);
       }
     }
-    return undefined;
+    return unlisted;
   }
 
   /** Every tool, first provider winning on a name. */
@@ -161,6 +165,13 @@ export class AggregateProvider implements Provider {
     return this.#get(`find a resource template for ${uri}`, (p) => p.getResourceTemplate(uri));
   }
 
+  /** The template whose URI template is `uriTemplate`, from the first provider that has it. */
+  findResourceTemplate(uriTemplate: string): Promise<ResourceTemplate | undefined> {
+    return this.#get(`find resource template ${uriTemplate}`, (p) =>
+      templateByUriTemplate(p, uriTemplate),
+    );
+  }
+
   /** Every prompt, first provider winning on a name. */
   listPrompts(): Promise<Prompt[]> {
     return this.#list('list prompts', (p) => p.listPrompts());
@@ -186,6 +197,25 @@ export class AggregateProvider implements Provider {
     return all.reduce(mergeCapabilities, {});
   }
 
+  /**
+   * The providers' instructions, in order, separated by blank lines; `undefined` when none has
+   * any. A provider failing to give them is skipped (logged under `warn`).
+   */
+  async instructions(): Promise<string | undefined> {
+    const all = await Promise.all(
+      this.#providers.map(async (provider) => {
+        try {
+          return await provider.instructions?.();
+        } catch (error) {
+          if (this.#strategy === 'warn') this.#fail(provider, 'give its instructions', error);
+          return undefined;
+        }
+      }),
+    );
+    const texts = all.filter((text): text is string => typeof text === 'string' && text !== '');
+    return texts.length > 0 ? texts.join('\n\n') : undefined;
+  }
+
   /** Listens to the events of every provider. */
   subscribe(listener: ProviderListener): () => void {
     return this.#events.subscribe(listener);
@@ -199,6 +229,11 @@ export class AggregateProvider implements Provider {
   /** Passes a ping to every provider that takes it. */
   async ping(): Promise<void> {
     await this.#each('answer ping', (p) => p.ping?.());
+  }
+
+  /** Tells every provider that takes it that the current client session's roots changed. */
+  async rootsChanged(): Promise<void> {
+    await this.#each('pass on a roots change', (p) => p.rootsChanged?.());
   }
 
   /**

@@ -48,6 +48,11 @@ export interface Provider {
   listResourceTemplates(): Promise<readonly ResourceTemplate[]>;
   /** The first template that matches `uri`, if any. */
   getResourceTemplate(uri: string): Promise<ResourceTemplate | undefined>;
+  /**
+   * The template whose URI template is `uriTemplate` (what a completion's `ref/resource`
+   * names), if this provider has it. Providers without it are searched through their list.
+   */
+  findResourceTemplate?(uriTemplate: string): Promise<ResourceTemplate | undefined>;
   /** Every prompt. */
   listPrompts(): Promise<readonly Prompt[]>;
   /** The prompt named `name`, if this provider has it. */
@@ -57,16 +62,41 @@ export interface Provider {
    * Providers without it are described by what they list.
    */
   capabilities?(): Promise<ServerCapabilities>;
+  /**
+   * Instructions for the client's model about this provider's components (a proxied backend's
+   * own `instructions`), asked when a client initializes (in that request's context).
+   */
+  instructions?(): Promise<string | undefined>;
   /** Listens to this provider's events; returns a function that stops listening. */
   subscribe?(listener: ProviderListener): () => void;
   /** Passes on the client's `logging/setLevel` (in that request's context). */
   setLogLevel?(level: LoggingLevel): Promise<void>;
   /** Passes on a client's `ping` (in that request's context). */
   ping?(): Promise<void>;
+  /**
+   * Passes on a client's `notifications/roots/list_changed`, in the context of the client
+   * session that sent it: a `Context` made with `Context.forSession`, whose `session` says
+   * whose roots changed (a notification is no request: what the context sends is related to no
+   * request). A proxy tells the backend sessions serving that client session (see
+   * `ProxyProvider.rootsChanged`). Failures are logged, never sent to the client.
+   */
+  rootsChanged?(): Promise<void>;
   /** Acquires what the provider needs before serving. */
   start?(): Promise<void>;
   /** Releases everything the provider holds. */
   stop?(): Promise<void>;
+}
+
+/**
+ * The template of `provider` whose URI template is `uriTemplate`: its own answer, else the
+ * first of its list.
+ */
+export async function templateByUriTemplate(
+  provider: Provider,
+  uriTemplate: string,
+): Promise<ResourceTemplate | undefined> {
+  if (provider.findResourceTemplate) return provider.findResourceTemplate(uriTemplate);
+  return (await provider.listResourceTemplates()).find((t) => t.uriTemplate === uriTemplate);
 }
 
 /**

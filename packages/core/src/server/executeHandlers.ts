@@ -27,13 +27,22 @@ function refuseTask(params: object | undefined, what: string): void {
   }
 }
 
-/** Reads a resource: static resources first, then the first matching template. @internal */
+/**
+ * Reads a resource: listed static resources first, then the first matching template, then a
+ * resource no provider lists but one passes on (a proxy's backend may serve it). @internal
+ */
 export async function readResource(kit: HandlerKit, uri: string, context: Context) {
   const resource = await kit.providers.getResource(uri);
-  if (resource) return withComponentSpan('resources/read', resource, () => resource.read(context));
+  if (resource && !resource.unlisted) {
+    return withComponentSpan('resources/read', resource, () => resource.read(context));
+  }
   const template = await kit.providers.getResourceTemplate(uri);
   const params = template?.matches(uri);
-  if (!template || !params) throw protocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
+  if (!template || !params) {
+    if (resource)
+      return withComponentSpan('resources/read', resource, () => resource.read(context));
+    throw protocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
+  }
   return withComponentSpan('resources/read', template, async () => {
     const made = await template.createResource(uri, params, context);
     return made.read(context);
@@ -103,8 +112,7 @@ export function registerExecuteHandlers(kit: HandlerKit): void {
           if (!prompt) throw new ProxyError(ProxyErrorCode.NotFound, `Unknown prompt: ${ref.name}`);
           return { completion: await prompt.complete(completion, context) };
         }
-        const templates = await providers.listResourceTemplates();
-        const template = templates.find((t) => t.uriTemplate === ref.uri);
+        const template = await providers.findResourceTemplate(ref.uri);
         if (!template)
           throw new ProxyError(ProxyErrorCode.NotFound, `Unknown resource template: ${ref.uri}`);
         return { completion: await template.complete(completion, context) };

@@ -18,15 +18,27 @@ export class MountedServer implements Provider {
   readonly name: string;
   readonly #providers: AggregateProvider;
   readonly #capabilities: () => Promise<ServerCapabilities>;
+  readonly #instructions: () => Promise<string | undefined>;
 
   /**
    * @param providers - the mounted server's providers
    * @param capabilities - what the mounted server announces for its components
+   * @param instructions - the mounted server's instructions
    */
-  constructor(providers: AggregateProvider, capabilities: () => Promise<ServerCapabilities>) {
+  constructor(
+    providers: AggregateProvider,
+    capabilities: () => Promise<ServerCapabilities>,
+    instructions: () => Promise<string | undefined> = () => providers.instructions(),
+  ) {
     this.name = providers.name;
     this.#providers = providers;
     this.#capabilities = capabilities;
+    this.#instructions = instructions;
+  }
+
+  /** The mounted server's instructions. */
+  instructions(): Promise<string | undefined> {
+    return this.#instructions();
   }
 
   /** The mounted server's tools. */
@@ -59,6 +71,11 @@ export class MountedServer implements Provider {
     return this.#providers.getResourceTemplate(uri);
   }
 
+  /** The mounted server's template whose URI template is `uriTemplate`. */
+  findResourceTemplate(uriTemplate: string): Promise<ResourceTemplate | undefined> {
+    return this.#providers.findResourceTemplate(uriTemplate);
+  }
+
   /** The mounted server's prompts. */
   listPrompts(): Promise<Prompt[]> {
     return this.#providers.listPrompts();
@@ -87,5 +104,10 @@ export class MountedServer implements Provider {
   /** Passes a ping to the mounted server's providers. */
   ping(): Promise<void> {
     return this.#providers.ping();
+  }
+
+  /** Passes a client session's roots change to the mounted server's providers. */
+  rootsChanged(): Promise<void> {
+    return this.#providers.rootsChanged();
   }
 }

@@ -1,11 +1,17 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { Icon, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type Icon,
+  RootsListChangedNotificationSchema,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { ConnectableServer, Logger } from '@org/transports';
 import { noopLogger } from '@org/transports';
 import type { AnyComponent } from '../components/anyComponent';
 import type { ComponentKind } from '../components/component';
+import { Context } from '../context/context';
 import { FrontSession } from '../context/frontSession';
+import { runWithContext } from '../context/storage';
 import { AggregateProvider, type ProviderErrorStrategy } from '../providers/aggregateProvider';
 import { mergeCapabilities } from '../providers/capabilities';
 import { LocalProvider } from '../providers/localProvider';
@@ -170,7 +176,11 @@ export class ProviderServer implements ConnectableServer {
    */
   mount(server: ProviderServer, options: AddProviderOptions = {}): Provider {
     if (server === this) throw new TypeError('A server cannot mount itself');
-    const mounted = new MountedServer(server.providers, () => server.servedCapabilities());
+    const mounted = new MountedServer(
+      server.providers,
+      () => server.servedCapabilities(),
+      () => server.servedInstructions(),
+    );
     return this.addProvider(mounted, options);
   }
 
@@ -192,6 +202,15 @@ export class ProviderServer implements ConnectableServer {
   async servedCapabilities(): Promise<ServerCapabilities> {
     const served = await this.providers.capabilities();
     return mergeCapabilities(capabilitiesOfKinds(this.declaredKinds), served);
+  }
+
+  /**
+   * The instructions sent at initialize: the `instructions` option, else those of the
+   * providers (a proxied backend's own), joined in order. Asked in the initialize request's
+   * context.
+   */
+  async servedInstructions(): Promise<string | undefined> {
+    return this.options.instructions ?? (await this.providers.instructions());
   }
 
   /** The open client sessions. */
@@ -225,11 +244,17 @@ export class ProviderServer implements ConnectableServer {
       logger: this.#logger,
       run: contextRunner(session),
     };
-    registerSessionHandlers(kit, this.options.capabilities ?? { logging: {} }, () =>
-      this.servedCapabilities(),
+    registerSessionHandlers(
+      kit,
+      this.options.capabilities ?? { logging: {} },
+      () => this.servedCapabilities(),
+      () => this.servedInstructions(),
     );
     registerListHandlers(kit);
     registerExecuteHandlers(kit);
+    sdk.setNotificationHandler(RootsListChangedNotificationSchema, () =>
+      this.#rootsChanged(session),
+    );
     sdk.onerror = (error) => this.#logger.debug(`Session ${session.id}: ${error.message}`);
     sdk.onclose = () => {
       this.#sessions.delete(session);
@@ -267,6 +292,24 @@ export class ProviderServer implements ConnectableServer {
       session.server.sendResourceUpdated({ uri }).catch((error: Error) => {
         this.#logger.debug(`Cannot notify session ${session.id}: ${error.message}`);
       });
+    }
+  }
+
+  /**
+   * Passes a session's `notifications/roots/list_changed` to the providers, in a context of that
+   * session related to no request. A failure is logged: a notification has no answer.
+   */
+  async #rootsChanged(session: FrontSession): Promise<void> {
+    if (session.closed || !session.initialized) return;
+    const context = Context.forSession(session, 'notifications/roots/list_changed');
+    try {
+      await runWithContext(context, () => this.providers.rootsChanged());
+    } catch (error) {
+      this.#logger.warn(
+        `Passing on the roots change of session ${session.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      context.finish();
     }
   }
 

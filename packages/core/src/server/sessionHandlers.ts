@@ -20,6 +20,7 @@ import type { HandlerKit } from './handlerKit';
  */
 export interface SdkServerInternals {
   _capabilities: ServerCapabilities;
+  _instructions?: string;
   _clientCapabilities?: ClientCapabilities;
   _clientVersion?: unknown;
   _oninitialize(request: unknown): Promise<Record<string, unknown>>;
@@ -30,13 +31,15 @@ export interface SdkServerInternals {
 /**
  * Registers `initialize`, `ping`, `logging/setLevel` and resource subscriptions, and numbers the
  * session's server-to-client requests from 1. `servedCapabilities` says what the server
- * announces for its components; `baseCapabilities` are merged on top.
+ * announces for its components; `baseCapabilities` are merged on top. `servedInstructions`
+ * gives the instructions sent at initialize.
  * @internal
  */
 export function registerSessionHandlers(
   kit: HandlerKit,
   baseCapabilities: ServerCapabilities,
   servedCapabilities: () => Promise<ServerCapabilities>,
+  servedInstructions: () => Promise<string | undefined>,
 ): void {
   const { sdk, session, providers } = kit;
   const internals = sdk as unknown as SdkServerInternals;
@@ -55,11 +58,13 @@ export function registerSessionHandlers(
       internals._clientCapabilities = request.params.capabilities;
       internals._clientVersion = request.params.clientInfo;
       let served: ServerCapabilities;
+      let instructions: string | undefined;
       try {
-        served = await servedCapabilities();
+        [served, instructions] = await Promise.all([servedCapabilities(), servedInstructions()]);
       } catch (error) {
         throw requestFailure('initializing', error, kit.maskErrorDetails);
       }
+      if (instructions !== undefined) internals._instructions = instructions;
       const capabilities = mergeCapabilities(baseCapabilities, served);
       delete capabilities.tasks;
       session.serverCapabilities = capabilities;
@@ -91,12 +96,11 @@ export function registerSessionHandlers(
       const { uri } = request.params;
       try {
         const resource = await providers.getResource(uri);
-        if (resource) await resource.subscribe(context);
-        else {
-          const template = await providers.getResourceTemplate(uri);
-          if (!template) throw protocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
-          await template.subscribe(uri, context);
-        }
+        const template =
+          resource && !resource.unlisted ? undefined : await providers.getResourceTemplate(uri);
+        if (template) await template.subscribe(uri, context);
+        else if (resource) await resource.subscribe(context);
+        else throw protocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`);
       } catch (error) {
         throw requestFailure(`subscribing to ${uri}`, error, kit.maskErrorDetails);
       }
@@ -112,8 +116,10 @@ export function registerSessionHandlers(
       }
       try {
         const resource = await providers.getResource(uri);
-        if (resource) await resource.unsubscribe(context);
-        else await (await providers.getResourceTemplate(uri))?.unsubscribe(uri, context);
+        const template =
+          resource && !resource.unlisted ? undefined : await providers.getResourceTemplate(uri);
+        if (template) await template.unsubscribe(uri, context);
+        else await resource?.unsubscribe(context);
       } catch (error) {
         kit.logger.warn(
           `Unsubscribing from ${uri} failed: ${error instanceof Error ? error.message : String(error)}`,

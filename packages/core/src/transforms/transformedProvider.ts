@@ -5,7 +5,7 @@ import type { ResourceTemplate } from '../components/resourceTemplate';
 import type { Tool } from '../components/tool';
 import { capabilitiesOf } from '../providers/aggregateProvider';
 import { EventHub } from '../providers/eventHub';
-import type { Provider, ProviderListener } from '../providers/provider';
+import { type Provider, type ProviderListener, templateByUriTemplate } from '../providers/provider';
 import type { ProviderTransform } from './providerTransform';
 
 function mapAll<T>(items: readonly T[], map: ((item: T) => T | undefined) | undefined): T[] {
@@ -88,6 +88,15 @@ export class TransformedProvider implements Provider {
     return mapped?.matches(uri) ? mapped : undefined;
   }
 
+  /** The exposed template whose URI template is `uriTemplate`. */
+  async findResourceTemplate(uriTemplate: string): Promise<ResourceTemplate | undefined> {
+    const key = this.transform.templateKey ? this.transform.templateKey(uriTemplate) : uriTemplate;
+    if (key === undefined) return undefined;
+    const found = await templateByUriTemplate(this.inner, key);
+    const mapped = found && (this.transform.template ? this.transform.template(found) : found);
+    return mapped?.uriTemplate === uriTemplate ? mapped : undefined;
+  }
+
   /** Every prompt, mapped. */
   async listPrompts(): Promise<Prompt[]> {
     return mapAll(await this.inner.listPrompts(), this.transform.prompt?.bind(this.transform));
@@ -105,6 +114,11 @@ export class TransformedProvider implements Provider {
   /** The inner provider's capabilities. */
   capabilities(): Promise<ServerCapabilities> {
     return capabilitiesOf(this.inner);
+  }
+
+  /** The inner provider's instructions. */
+  async instructions(): Promise<string | undefined> {
+    return this.inner.instructions?.();
   }
 
   /** Relays the inner provider's events, with resource URIs mapped. */
@@ -134,6 +148,11 @@ export class TransformedProvider implements Provider {
   /** Passes a ping on. */
   async ping(): Promise<void> {
     await this.inner.ping?.();
+  }
+
+  /** Passes a client session's roots change on. */
+  async rootsChanged(): Promise<void> {
+    await this.inner.rootsChanged?.();
   }
 
   /** Starts the inner provider. */

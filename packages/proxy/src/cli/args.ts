@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { CACHE_SCOPES } from '../provider/listCache';
 import { SESSION_STRATEGIES } from '../server/sessionStrategy';
 import {
   AUTH_TOKEN_ENV,
@@ -34,12 +35,16 @@ const OPTIONS = {
   cors: { type: 'boolean' },
   strategy: { type: 'string' },
   'cache-ttl': { type: 'string' },
+  'cache-scope': { type: 'string' },
   'refresh-on-list': { type: 'boolean' },
   timeout: { type: 'string' },
+  'max-total-timeout': { type: 'string' },
+  'list-deadline': { type: 'string' },
   'forward-header': { type: 'string', multiple: true },
   env: { type: 'string', multiple: true },
   name: { type: 'string' },
   'log-level': { type: 'string' },
+  'drain-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -169,9 +174,21 @@ export function parseCliArgs(
   if (values['cache-ttl'] !== undefined) {
     config.cacheTtlMs = milliseconds(values['cache-ttl'], '--cache-ttl', 0);
   }
+  if (values['cache-scope'] !== undefined) {
+    config.cacheScope = oneOf(values['cache-scope'], CACHE_SCOPES, 'cache scope');
+  }
   if (values['refresh-on-list']) config.refreshOnList = true;
   if (values.timeout !== undefined) {
     config.requestTimeoutMs = milliseconds(values.timeout, '--timeout', 1);
+  }
+  if (values['max-total-timeout'] !== undefined) {
+    config.maxTotalTimeoutMs = milliseconds(values['max-total-timeout'], '--max-total-timeout', 1);
+  }
+  if (values['list-deadline'] !== undefined) {
+    config.listDeadlineMs = milliseconds(values['list-deadline'], '--list-deadline', 1);
+  }
+  if (values['drain-timeout'] !== undefined) {
+    config.drainTimeoutMs = milliseconds(values['drain-timeout'], '--drain-timeout', 0);
   }
   return { action: 'run', config };
 }

@@ -1,4 +1,5 @@
 import type { LogLevelName } from '@org/transports';
+import type { CacheScope } from '../provider/listCache';
 import type { SessionStrategy } from '../server/sessionStrategy';
 
 /** The name of the command-line program (the `bin` of `@org/proxy`). */
@@ -71,16 +72,28 @@ export interface CliConfig {
   strategy: SessionStrategy;
   /** The component list cache's lifetime in milliseconds, when set (0 disables it). */
   cacheTtlMs?: number;
+  /** Which backend answers share cached lists, when set (else it follows the strategy). */
+  cacheScope?: CacheScope;
   /** Make every client list ask the backend (the cache then serves lookups only). */
   refreshOnList?: boolean;
-  /** The backend request timeout in milliseconds, when set. */
+  /** The backend request timeout in milliseconds, when set (progress restarts it). */
   requestTimeoutMs?: number;
+  /** The most a backend request may take in all, progress or not, in milliseconds, when set. */
+  maxTotalTimeoutMs?: number;
+  /** How long a multi-server list or initialize waits for each backend, in milliseconds, when set. */
+  listDeadlineMs?: number;
   /** HTTP headers of client requests passed on to HTTP backends. */
   forwardHeaders: string[];
   /** The lowest level logged to standard error. @default 'info' */
   logLevel: LogLevelName;
   /** The server name announced to clients. @default 'org-mcp-proxy' */
   name: string;
+  /**
+   * On SIGTERM or SIGINT, how long client requests in flight may take to finish before the
+   * proxy closes anyway, in milliseconds, when set (`0` cuts them off at once).
+   * @default 10000
+   */
+  drainTimeoutMs?: number;
 }
 
 /** What a command line asks for: help, the version, or running a proxy. */

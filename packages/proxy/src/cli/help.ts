@@ -36,9 +36,18 @@ Backend:
                                 session; per-request: one per request; shared: one for all
                                 clients (stateless backends only)
   --cache-ttl <ms>              How long component lists are cached (default 300000; 0 off)
+  --cache-scope <session|shared>
+                                session: lists cached per backend session (the default with
+                                per-session); shared: one list for every session with the same
+                                forwarded headers (the default with per-request and shared)
   --refresh-on-list             Make every client list ask the backend (the cache then
                                 serves only the lookups of calls, reads and renders)
-  --timeout <ms>                Backend request timeout (default 60000)
+  --timeout <ms>                Backend request timeout (default 60000); progress restarts
+                                it, and it is paused while the backend waits on the client
+                                (sampling, elicitation, roots)
+  --max-total-timeout <ms>      The most a backend request may take in all (default none)
+  --list-deadline <ms>          With several servers: how long initialize and lists wait for
+                                each one before serving the others (default 5000)
   --forward-header <name>       Pass this client request header to HTTP backends
                                 (repeatable; none by default)
   --env <KEY=VALUE>             Add a variable to a command backend's environment
@@ -47,6 +56,9 @@ Backend:
 General:
   --name <name>                 Server name announced to clients (default ${CLI_NAME})
   --log-level <level>           debug, info (default), warn, error or silent
+  --drain-timeout <ms>          On SIGTERM or SIGINT: refuse new requests and let those in
+                                flight finish for up to this long (default 10000; 0 cuts
+                                them off at once)
   -h, --help                    Show this help
   -v, --version                 Show the version
 
@@ -58,5 +70,7 @@ Examples:
 Exit codes: 0 after a clean shutdown (SIGINT, SIGTERM, or stdin closed with the stdio
 front), 1 when the proxy fails while running, 2 for bad arguments, a bad config file, a
 command that cannot be started or an address that cannot be bound (a port in use).
+3 after a shutdown whose drain deadline passed with requests still in flight (they were
+cut off); 130 or 143 when a second SIGINT or SIGTERM ended the shutdown at once.
 `;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `org-mcp-proxy` program: parses the arguments, runs the proxy and shuts it down cleanly
- * on SIGINT or SIGTERM (or when the stdio client closes stdin). A second signal exits at once.
+ * on SIGINT or SIGTERM, after draining the requests in flight (or when the stdio client closes
+ * stdin). A second signal exits at once.
  */
 import { createConsoleLogger, type Logger } from '@org/transports';
 import { parseCliArgs } from './args';
@@ -9,10 +10,16 @@ import { CLI_NAME, type CliConfig } from './cliConfig';
 import { EXIT_FAILURE, EXIT_OK, exitCodeFor, formatCliError } from './cliError';
 import { helpText } from './help';
 import { packageVersion } from './packageVersion';
-import { type CliHandle, processIo, runCli } from './run';
+import { type CliDrainResult, type CliHandle, processIo, runCli } from './run';
 
-/** How long a shutdown may take before the process exits anyway. */
+/** How long closing may take (after the drain) before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 10_000;
+
+/** How long requests in flight may take to finish after SIGTERM or SIGINT, by default. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+
+/** Exit code of a shutdown whose drain deadline passed with requests still in flight. */
+const EXIT_DRAIN_CUT_OFF = 3;
 
 const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -29,40 +36,70 @@ function crash(error: unknown): never {
   process.exit(EXIT_FAILURE);
 }
 
-/** Closes the proxy once; a signal during the shutdown exits at once. */
-function installShutdown(handle: CliHandle, logger: Logger): void {
+/** `1 request` / `2 requests`. */
+function requests(count: number, adjective = ''): string {
+  return `${count} ${adjective}request${count === 1 ? '' : 's'}`;
+}
+
+/** The line that tells how a drain went. */
+function drainLine({ inFlight, cutOff }: CliDrainResult): string {
+  if (cutOff > 0) return `Drain deadline passed: ${requests(cutOff)} cut off`;
+  return inFlight === 0
+    ? 'Drained: no requests were in flight'
+    : `Drained: all ${requests(inFlight, 'in-flight ')} finished`;
+}
+
+/**
+ * Shuts the proxy down once. On SIGINT or SIGTERM: stop taking new requests, let those in flight
+ * finish up to the drain deadline, then close sessions and children; exit 0 when the drain was
+ * complete, 3 when requests were cut off. When the stdio client closed stdin there is nobody to
+ * answer: close at once, exit 0. A signal during the shutdown exits at once (the `exit` hook of
+ * `@org/transports` still kills every child and its process group).
+ */
+function installShutdown(handle: CliHandle, logger: Logger, drainTimeoutMs: number): void {
   let stopping = false;
-  const stop = async (): Promise<void> => {
+  const stop = async (drain: boolean): Promise<void> => {
     stopping = true;
-    const limit = setTimeout(() => {
-      process.stderr.write(`${CLI_NAME}: Shutdown took too long, exiting\n`);
-      process.exit(EXIT_FAILURE);
-    }, SHUTDOWN_LIMIT_MS);
-    limit.unref();
+    let code = EXIT_OK;
     try {
+      if (drain) {
+        const result = await handle.drain(drainTimeoutMs);
+        process.stderr.write(`${CLI_NAME}: ${drainLine(result)}\n`);
+        if (result.cutOff > 0) code = EXIT_DRAIN_CUT_OFF;
+      }
+      const limit = setTimeout(() => {
+        process.stderr.write(`${CLI_NAME}: Shutdown took too long, exiting\n`);
+        process.exit(EXIT_FAILURE);
+      }, SHUTDOWN_LIMIT_MS);
+      limit.unref();
       await handle.close();
     } catch (error) {
       crash(error);
     }
     logger.info('Proxy closed');
-    process.exit(EXIT_OK);
+    process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (stopping) process.exit(SIGNAL_EXIT[signal]);
+      if (stopping) {
+        process.stderr.write(
+          `${CLI_NAME}: Received ${signal} during the shutdown, exiting at once\n`,
+        );
+        process.exit(SIGNAL_EXIT[signal]);
+      }
       logger.info(`Received ${signal}, shutting down`);
-      void stop();
+      void stop(true);
     });
   }
   void handle.closed.then(() => {
-    if (!stopping) void stop();
+    if (!stopping) void stop(false);
   });
 }
 
 async function run(config: CliConfig): Promise<void> {
   const logger = createConsoleLogger(config.logLevel, `${CLI_NAME} `);
   const handle = await runCli(config, { ...processIo(), logger });
-  installShutdown(handle, logger);
+  installShutdown(handle, logger, config.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -1,4 +1,18 @@
+import type {
+  Transport,
+  TransportSendOptions,
+} from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
+  isJSONRPCErrorResponse,
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  type JSONRPCMessage,
+  type MessageExtraInfo,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import {
+  type ConnectableServer,
   checkConfigCommands,
   createConsoleLogger,
   type HttpServeOptions,
@@ -39,6 +53,175 @@ export interface CliHandle {
   readonly closed: Promise<void>;
   /** Closes the front, then the proxy (releasing backend sessions and killing children). */
   close(): Promise<void>;
+  /**
+   * Stops taking new work and waits for the client requests in flight, up to `timeoutMs`.
+   * From the call on, every new client request (a new session's `initialize` included) is
+   * answered at once with a JSON-RPC error (-32000, `Proxy is shutting down: ...`); answers to
+   * the proxy's own requests (sampling, elicitation, roots) and notifications still pass, so
+   * calls in flight can finish. When the deadline passes, each request still in flight is
+   * answered with a JSON-RPC error (`... cut off by the shutdown ...`). It closes nothing: call
+   * `close()` next.
+   */
+  drain(timeoutMs: number): Promise<CliDrainResult>;
+}
+
+/** What {@link CliHandle.drain} found. */
+export interface CliDrainResult {
+  /** The client requests in flight when the drain began. */
+  inFlight: number;
+  /** How many of them still ran when the deadline passed (answered with an error). */
+  cutOff: number;
+}
+
+/** The JSON-RPC error code of requests refused or cut off by a shutdown (a server error). */
+const SHUTDOWN_ERROR_CODE = -32000;
+
+/**
+ * Sits between the front and the proxy: counts the client requests in flight and, once a
+ * drain began, refuses new ones. Internal to the CLI.
+ */
+class DrainGate {
+  readonly #pending = new Map<GatedTransport, Set<RequestId>>();
+  #draining = false;
+  #onIdle: (() => void) | undefined;
+
+  /** Whether new requests are refused. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** A server whose every session goes through this gate. */
+  wrap(server: ConnectableServer): ConnectableServer {
+    return { connect: (transport) => server.connect(new GatedTransport(transport, this)) };
+  }
+
+  /** Records a request that was let through. */
+  started(transport: GatedTransport, id: RequestId): void {
+    const ids = this.#pending.get(transport) ?? new Set<RequestId>();
+    ids.add(id);
+    this.#pending.set(transport, ids);
+  }
+
+  /** Forgets a request (answered or cancelled), or every request of a closed transport. */
+  finished(transport: GatedTransport, id?: RequestId): void {
+    const ids = this.#pending.get(transport);
+    if (!ids) return;
+    if (id === undefined) ids.clear();
+    else ids.delete(id);
+    if (ids.size === 0) this.#pending.delete(transport);
+    if (this.#pending.size === 0) this.#onIdle?.();
+  }
+
+  #count(): number {
+    let count = 0;
+    for (const ids of this.#pending.values()) count += ids.size;
+    return count;
+  }
+
+  async drain(timeoutMs: number): Promise<CliDrainResult> {
+    this.#draining = true;
+    const inFlight = this.#count();
+    if (inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.#onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#onIdle = undefined;
+    }
+    const left = [...this.#pending];
+    this.#pending.clear();
+    let cutOff = 0;
+    for (const [transport, ids] of left) {
+      for (const id of ids) {
+        cutOff += 1;
+        transport.cutOff(id, `the shutdown's drain deadline (${timeoutMs} ms) passed`);
+      }
+    }
+    return { inFlight, cutOff };
+  }
+}
+
+/** A front transport seen through a {@link DrainGate}. */
+class GatedTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+  readonly #inner: Transport;
+  readonly #gate: DrainGate;
+  /** Requests answered with an error by the gate: the server's own answer is dropped. */
+  readonly #answered = new Set<RequestId>();
+
+  constructor(inner: Transport, gate: DrainGate) {
+    this.#inner = inner;
+    this.#gate = gate;
+    inner.onmessage = (message, extra) => this.#receive(message, extra);
+    inner.onerror = (error) => this.onerror?.(error);
+    inner.onclose = () => {
+      this.#gate.finished(this);
+      this.onclose?.();
+    };
+  }
+
+  get sessionId(): string | undefined {
+    return this.#inner.sessionId;
+  }
+
+  setProtocolVersion(version: string): void {
+    this.#inner.setProtocolVersion?.(version);
+  }
+
+  start(): Promise<void> {
+    return this.#inner.start();
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const answer = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+    const id = answer ? (message as { id?: RequestId }).id : undefined;
+    if (id !== undefined && this.#answered.delete(id)) return;
+    try {
+      await this.#inner.send(message, options);
+    } finally {
+      if (id !== undefined) this.#gate.finished(this, id);
+    }
+  }
+
+  /** Answers a request in flight with an error; the server's answer, if it comes, is dropped. */
+  cutOff(id: RequestId, why: string): void {
+    this.#answered.add(id);
+    this.#refuse(id, `Proxy is shutting down: the request was cut off: ${why}`);
+  }
+
+  #refuse(id: RequestId, message: string): void {
+    const error = { jsonrpc: '2.0' as const, id, error: { code: SHUTDOWN_ERROR_CODE, message } };
+    this.#inner.send(error, { relatedRequestId: id }).catch((failure: unknown) => {
+      this.onerror?.(failure instanceof Error ? failure : new Error(String(failure)));
+    });
+  }
+
+  #receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    if (isJSONRPCRequest(message)) {
+      if (this.#gate.draining) {
+        this.#refuse(message.id, 'Proxy is shutting down: no new requests are accepted');
+        return;
+      }
+      this.#gate.started(this, message.id);
+    } else if (
+      isJSONRPCNotification(message) &&
+      message.method === 'notifications/cancelled' &&
+      message.params?.requestId !== undefined
+    ) {
+      // A cancelled request gets no answer.
+      this.#gate.finished(this, message.params.requestId as RequestId);
+    }
+    this.onmessage?.(message, extra);
+  }
 }
 
 /** The process's own streams. */
@@ -70,10 +253,13 @@ function proxyOptions(config: CliConfig, logger: Logger): CreateProxyOptions {
     name: config.name,
     version: packageVersion(),
     strategy: config.strategy,
-    ...(config.cacheTtlMs !== undefined ? { cacheTtlMs: config.cacheTtlMs } : {}),
-    ...(config.refreshOnList ? { refreshOnList: true } : {}),
-    ...(config.requestTimeoutMs !== undefined ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
-    ...(config.forwardHeaders.length > 0 ? { forwardHeaders: config.forwardHeaders } : {}),
+    cacheTtlMs: config.cacheTtlMs,
+    cacheScope: config.cacheScope,
+    refreshOnList: config.refreshOnList,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxTotalTimeoutMs: config.maxTotalTimeoutMs,
+    listDeadlineMs: config.listDeadlineMs,
+    forwardHeaders: config.forwardHeaders,
     logger,
     connector: { logger },
   };
@@ -89,8 +275,8 @@ function httpOptions(config: CliConfig, logger: Logger): HttpServeOptions {
     ...endpoint,
     sse: true,
     stateless,
-    ...(authToken !== undefined ? { authToken } : {}),
-    ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
+    authToken,
+    allowedHosts,
     cors,
     logger,
   };
@@ -98,10 +284,10 @@ function httpOptions(config: CliConfig, logger: Logger): HttpServeOptions {
 
 /** Serves the proxy over the chosen front; returns the handle without the proxy's part. */
 async function serveFront(
-  proxy: ProxyServer,
+  proxy: ProxyServer | ConnectableServer,
   config: CliConfig,
   io: CliIo & { logger: Logger },
-): Promise<Omit<CliHandle, 'close'> & { closeFront(): Promise<void> }> {
+): Promise<Omit<CliHandle, 'close' | 'drain'> & { closeFront(): Promise<void> }> {
   if (config.transport === 'stdio') {
     const handle = await serveStdio(proxy, {
       stdin: io.stdin,
@@ -145,9 +331,10 @@ async function serveFront(
 export async function runCli(config: CliConfig, io: CliIo = processIo()): Promise<CliHandle> {
   const logger = io.logger ?? createConsoleLogger(config.logLevel, `${config.name} `);
   const proxy = createProxy(await proxyTarget(config, logger), proxyOptions(config, logger));
+  const gate = new DrainGate();
   let front: Awaited<ReturnType<typeof serveFront>>;
   try {
-    front = await serveFront(proxy, config, { ...io, logger });
+    front = await serveFront(gate.wrap(proxy), config, { ...io, logger });
   } catch (error) {
     await proxy.close();
     throw error;
@@ -163,5 +350,6 @@ export async function runCli(config: CliConfig, io: CliIo = processIo()): Promis
     })();
     return closing;
   };
-  return { url: front.url, sseUrl: front.sseUrl, closed: front.closed, close };
+  const drain = (timeoutMs: number): Promise<CliDrainResult> => gate.drain(timeoutMs);
+  return { url: front.url, sseUrl: front.sseUrl, closed: front.closed, close, drain };
 }

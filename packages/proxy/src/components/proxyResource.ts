@@ -97,9 +97,9 @@ export class ProxyResource extends Resource {
   }
 
   /** Unsubscribes from the backend resource's updates, once no client session wants them. */
-  override async unsubscribe(): Promise<void> {
+  override async unsubscribe(context?: Context): Promise<void> {
     const client = await this.clientFactory();
-    await unsubscribeBackend(client, this.backendUri);
+    await unsubscribeBackend(client, this.backendUri, context);
   }
 
   /** The component's own attributes, the provider type and the backend URI (never unset). */

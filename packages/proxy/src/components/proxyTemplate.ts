@@ -101,10 +101,10 @@ export class ProxyTemplate extends ResourceTemplate {
   }
 
   /** Unsubscribes from the backend resource that `uri` names, once no client session wants it. */
-  override async unsubscribe(uri: string): Promise<void> {
+  override async unsubscribe(uri: string, context?: Context): Promise<void> {
     const params = this.matches(uri) ?? {};
     const client = await this.clientFactory();
-    await unsubscribeBackend(client, this.backendUriFor(uri, params));
+    await unsubscribeBackend(client, this.backendUriFor(uri, params), context);
   }
 
   /** Asks the backend to complete a template variable. */

@@ -1,6 +1,12 @@
-import type { LoggingLevel, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  type LoggingLevel,
+  McpError,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/sdk/types.js';
 import {
   type Component,
+  type ComponentKind,
   EventHub,
   mergeCapabilities,
   type Prompt,
@@ -8,9 +14,25 @@ import {
   type ProviderListener,
   type Resource,
   type ResourceTemplate,
+  runWithContext,
   type Tool,
+  templateByUriTemplate,
+  unnamespaceUri,
 } from '@org/core';
 import { type Logger, noopLogger, ProxyError, ProxyErrorCode } from '@org/transports';
+import type { ClientFactory } from '../components/clientFactory';
+import { ProxyPrompt } from '../components/proxyPrompt';
+import { ProxyResource } from '../components/proxyResource';
+import { ProxyTemplate } from '../components/proxyTemplate';
+import { ProxyTool } from '../components/proxyTool';
+import {
+  type BackendHealth,
+  type BackendHealthOptions,
+  capabilitiesWhileDown,
+  MemberHealth,
+  resolveHealthOptions,
+  withListChanged,
+} from './backendHealth';
 
 /** One backend of a {@link ProxyGroupProvider}: its server name and its (namespaced) provider. */
 export interface GroupMember {
@@ -35,6 +57,34 @@ function innerName(component: Component): string {
   return named.backendName ?? named.backendUri ?? named.backendUriTemplate ?? component.key;
 }
 
+/** The JSON-RPC code MCP uses for an unknown resource. */
+const RESOURCE_NOT_FOUND = -32002;
+
+/** A JSON-RPC error whose wire message is `message` itself (without the SDK's prefix). */
+function wireError(code: number, message: string): McpError {
+  const error = new McpError(code, message);
+  error.message = message;
+  return error;
+}
+
+/**
+ * A stand-in for a name or URI no server's namespace matches: unlisted (so any listed
+ * component, a local one included, wins over it), and failing every use with `error`, a local
+ * error naming the servers and their namespaces.
+ */
+function refusal<T extends Component>(kind: ComponentKind, key: string, error: McpError): T {
+  const fail: ClientFactory = () => {
+    throw error;
+  };
+  const made: Record<ComponentKind, () => Component> = {
+    tool: () => ProxyTool.fromMcpTool(fail, { name: key, inputSchema: { type: 'object' } }),
+    prompt: () => ProxyPrompt.fromMcpPrompt(fail, { name: key }),
+    resource: () => ProxyResource.fromMcpResource(fail, { uri: key, name: key }),
+    template: () => ProxyTemplate.fromMcpTemplate(fail, { uriTemplate: key, name: key }),
+  };
+  return made[kind]().copy({ unlisted: true }) as T;
+}
+
 /** A component found on one backend, for collision messages. */
 interface Owned<T extends Component> {
   member: GroupMember;
@@ -49,66 +99,319 @@ function collision(what: string, first: Owned<Component>, second: Owned<Componen
   );
 }
 
+/** What asking one backend gave: its answer, or why there is none (`skipped`: it was down). */
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; skipped: boolean };
+
+/** How messages name a kind looked up by URI. */
+const KIND_NAMES: Record<ComponentKind, string> = {
+  tool: 'tool',
+  prompt: 'prompt',
+  resource: 'resource',
+  template: 'a resource template matching',
+};
+
+/** What a lookup looks for, to tell which backends may hold it. */
+type LookupKey = { name: string } | { uri: string };
+
+const TIMED_OUT = Symbol('timedOut');
+
+/** The kinds a backend that comes back may bring (`resource` stands for templates too). */
+const RETURNING_KINDS: readonly ComponentKind[] = ['tool', 'resource', 'prompt'];
+
+/** Waits for `work` up to `ms` milliseconds (forever when `ms` is undefined). */
+async function raceDeadline<T>(
+  work: Promise<T>,
+  ms: number | undefined,
+): Promise<T | typeof TIMED_OUT> {
+  if (ms === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMED_OUT);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * The backends of a multi-server config as one provider. A backend that fails is skipped with
- * a warning naming it (one warning while it keeps failing), and the others keep working; when
- * every backend fails, the error names them all. Two backends exposing the same name is an
- * error naming both, never a silent shadow: when listing, and when a call, read or render names
- * it.
+ * The backends of a multi-server config as one provider, where a hung or dead backend does not
+ * hold up the others. Every operation that asks all backends (capabilities at `initialize`, the
+ * four lists, lookups, `ping`) waits for each at most `listDeadlineMs`; a backend that fails
+ * or misses the deadline is marked down (one warning naming it and the reason), left out, and
+ * skipped at once by later operations while a background retry, with exponential backoff,
+ * probes it (`capabilities` then `ping`; one attempt at a time; stopped by `stop()`). When it
+ * answers again (the retry, or the late answer of a request that missed the deadline), it is
+ * marked up (an info message) and the clients are sent `list_changed` for tools, resources
+ * and prompts, so they list again. {@link ProxyGroupProvider.health} tells the state of each.
+ *
+ * The group announces `listChanged` for every kind it announces, and for a backend that is
+ * down at `initialize` it announces what that backend announced when it last answered (every
+ * kind when it never did), so that clients accept those notifications when it comes back.
+ *
+ * When every backend fails, the error names them all. Two backends exposing the same name is
+ * an error naming both, never a silent shadow: when listing, and when a call, read or render
+ * names it.
  */
 export class ProxyGroupProvider implements Provider {
   /** A name for messages. */
   readonly name = 'servers';
   /** The backends, in config order. */
   readonly members: readonly GroupMember[];
+  /** How long each backend is waited for when all are asked at once, in milliseconds. */
+  readonly listDeadlineMs: number;
+  /** The delay before the first background retry of a backend that went down, in milliseconds. */
+  readonly retryInitialMs: number;
+  /** The longest delay between two background retries, in milliseconds. */
+  readonly retryMaxMs: number;
   readonly #logger: Logger;
   readonly #events = new EventHub();
-  /** The backends that failed and were reported, until they work again. */
-  readonly #failing = new Set<GroupMember>();
+  readonly #health = new Map<GroupMember, MemberHealth>();
+  /** Numbers attempts in the order they start (see `MemberHealth`). */
+  #attempts = 0;
+  #stopped = false;
 
   /**
    * @param members - the backends, in config order
-   * @param logger - where skipped backends are reported
+   * @param logger - where failing and returning backends are reported
+   * @param options - the deadline and the retry backoff
+   * @throws ProxyError `INVALID_CONFIG` when an option is not a positive number of milliseconds
    */
-  constructor(members: GroupMember[], logger: Logger = noopLogger) {
+  constructor(
+    members: GroupMember[],
+    logger: Logger = noopLogger,
+    options: BackendHealthOptions = {},
+  ) {
+    const resolved = resolveHealthOptions(options);
+    this.listDeadlineMs = resolved.listDeadlineMs;
+    this.retryInitialMs = resolved.retryInitialMs;
+    this.retryMaxMs = resolved.retryMaxMs;
     this.members = members;
     this.#logger = logger;
-    for (const member of members) member.provider.subscribe?.((event) => this.#events.emit(event));
-  }
-
-  /**
-   * Reports a failing backend: a warning the first time, then debug messages while it keeps
-   * failing (every operation would repeat the same warning otherwise).
-   */
-  #failed(member: GroupMember, what: string, error: unknown): void {
-    const message = `Skipping MCP server ${member.name}: cannot ${what}: ${messageOf(error)}`;
-    if (this.#failing.has(member)) this.#logger.debug(message);
-    else {
-      this.#failing.add(member);
-      this.#logger.warn(message);
+    for (const member of members) {
+      this.#health.set(member, new MemberHealth());
+      member.provider.subscribe?.((event) => this.#events.emit(event));
     }
   }
 
-  #worked(member: GroupMember): void {
-    if (this.#failing.delete(member)) this.#logger.info(`MCP server ${member.name} works again`);
+  /** The health of every backend, in config order: a snapshot, for readiness checks and the like. */
+  health(): BackendHealth[] {
+    return this.members.map((member) => this.#of(member).snapshot(member.name));
   }
 
-  async #gather<T>(
+  #of(member: GroupMember): MemberHealth {
+    return this.#health.get(member)!;
+  }
+
+  /**
+   * Asks one backend: at once a failure when it is down, else its answer or its failure within
+   * `deadlineMs` (unset: no deadline). The outcome, even one arriving after the deadline,
+   * updates the backend's health.
+   */
+  async #attempt<T>(
+    member: GroupMember,
     what: string,
     run: (provider: Provider) => Promise<T>,
+    deadlineMs: number | undefined = this.listDeadlineMs,
+  ): Promise<Outcome<T>> {
+    const health = this.#of(member);
+    if (health.state === 'down') {
+      return { ok: false, error: this.#unavailable(member, health), skipped: true };
+    }
+    const started = ++this.#attempts;
+    let work: Promise<T>;
+    try {
+      work = run(member.provider);
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    const settled = work.then(
+      (value): Outcome<T> => {
+        this.#succeeded(member, started);
+        return { ok: true, value };
+      },
+      (error: unknown): Outcome<T> => {
+        this.#failed(member, started, what, error);
+        return { ok: false, error, skipped: false };
+      },
+    );
+    const outcome = await raceDeadline(settled, deadlineMs);
+    if (outcome !== TIMED_OUT) return outcome;
+    const error = new ProxyError(
+      ProxyErrorCode.BackendTimeout,
+      `Backend ${member.name} did not answer within ${deadlineMs} ms (the list deadline)`,
+    );
+    this.#missed(member, started, what, error);
+    return { ok: false, error, skipped: false };
+  }
+
+  /**
+   * The failure of an operation that skipped a down backend: the failure that took it down (a
+   * call for one of its tools gets the reason, as if it had been asked).
+   */
+  #unavailable(member: GroupMember, health: MemberHealth): unknown {
+    return (
+      health.error ??
+      new ProxyError(ProxyErrorCode.BackendUnavailable, `MCP server ${member.name} is down`)
+    );
+  }
+
+  #retryNote(health: MemberHealth): string {
+    if (health.retrying) return 'a retry is in flight';
+    if (health.nextRetryAt === undefined) return 'not retried';
+    return `next retry in ${Math.max(0, Math.round(health.nextRetryAt - Date.now()))} ms`;
+  }
+
+  /** An attempt answered. */
+  #succeeded(member: GroupMember, started: number): void {
+    const health = this.#of(member);
+    // An attempt started later failed: this answer predates whatever went wrong.
+    if (started < health.lastFailureStart) return;
+    health.lastSuccessStart = Math.max(health.lastSuccessStart, started);
+    health.lastSeenAt = Date.now();
+    if (health.state === 'down') this.#recover(member, health);
+  }
+
+  /** An attempt failed. */
+  #failed(member: GroupMember, started: number, what: string, error: unknown): void {
+    const health = this.#of(member);
+    if (started < health.lastSuccessStart) {
+      // An attempt started later answered: the backend works; this failure is old news.
+      this.#logger.debug(
+        `MCP server ${member.name} failed an earlier request: ${messageOf(error)}`,
+      );
+      return;
+    }
+    health.lastFailureStart = Math.max(health.lastFailureStart, started);
+    this.#down(member, health, what, error);
+  }
+
+  /**
+   * An attempt missed the deadline. Its answer may still come (and count); meanwhile the
+   * backend is down, unless it answered an attempt started since this one.
+   */
+  #missed(member: GroupMember, started: number, what: string, error: unknown): void {
+    const health = this.#of(member);
+    if (started < health.lastSuccessStart) {
+      this.#logger.debug(
+        `MCP server ${member.name} left out of one answer: cannot ${what}: ${messageOf(error)}`,
+      );
+      return;
+    }
+    this.#down(member, health, what, error);
+  }
+
+  /**
+   * Marks a backend down: a warning the first time, then debug messages while it stays down
+   * (every operation would repeat the same warning otherwise); the first retry is scheduled.
+   */
+  #down(member: GroupMember, health: MemberHealth, what: string, error: unknown): void {
+    const message = messageOf(error);
+    health.lastError = message;
+    health.error = error;
+    if (health.state === 'down') {
+      this.#logger.debug(`Skipping MCP server ${member.name}: cannot ${what}: ${message}`);
+      return;
+    }
+    health.state = 'down';
+    health.since = Date.now();
+    health.failures = 1;
+    if (!health.retrying) this.#schedule(member, health);
+    this.#logger.warn(
+      `Skipping MCP server ${member.name}: cannot ${what}: ${message} (retrying in the background)`,
+    );
+  }
+
+  /** Marks a backend up again and tells the clients to list again. */
+  #recover(member: GroupMember, health: MemberHealth): void {
+    clearTimeout(health.timer);
+    health.timer = undefined;
+    health.nextRetryAt = undefined;
+    const downMs = Date.now() - health.since;
+    health.state = 'up';
+    health.since = Date.now();
+    health.failures = 0;
+    health.lastError = undefined;
+    health.error = undefined;
+    this.#logger.info(
+      `MCP server ${member.name} works again (down for ${downMs} ms); telling clients to list again`,
+    );
+    for (const kind of RETURNING_KINDS) this.#events.emit({ type: 'listChanged', kind });
+  }
+
+  /** Schedules the next background retry of a down backend, with exponential backoff. */
+  #schedule(member: GroupMember, health: MemberHealth): number | undefined {
+    if (this.#stopped) return undefined;
+    clearTimeout(health.timer);
+    const delay = Math.min(
+      this.retryMaxMs,
+      this.retryInitialMs * 2 ** Math.min(30, Math.max(0, health.failures - 1)),
+    );
+    health.nextRetryAt = Date.now() + delay;
+    // Outside any client request: the retry belongs to no client session.
+    health.timer = runWithContext(undefined, () =>
+      setTimeout(() => {
+        health.timer = undefined;
+        void this.#retry(member, health);
+      }, delay),
+    );
+    health.timer.unref();
+    return delay;
+  }
+
+  /** One background retry: `capabilities`, then `ping` (a session that hangs fails it). */
+  async #retry(member: GroupMember, health: MemberHealth): Promise<void> {
+    if (this.#stopped || health.state !== 'down' || health.retrying) return;
+    health.retrying = true;
+    health.nextRetryAt = undefined;
+    const started = ++this.#attempts;
+    let failure: { error: unknown } | undefined;
+    try {
+      await runWithContext(undefined, async () => {
+        const provider = member.provider;
+        const capabilities = provider.capabilities ? await provider.capabilities() : {};
+        health.capabilities = capabilities;
+        await provider.ping?.();
+      });
+    } catch (error) {
+      failure = { error };
+    }
+    health.retrying = false;
+    if (this.#stopped) return;
+    if (!failure) this.#succeeded(member, started);
+    else if (started > health.lastSuccessStart) {
+      health.lastFailureStart = Math.max(health.lastFailureStart, started);
+      health.failures += 1;
+      health.lastError = messageOf(failure.error);
+      health.error = failure.error;
+    }
+    if (health.state === 'down' && !health.timer) {
+      const delay = this.#schedule(member, health);
+      this.#logger.debug(
+        `MCP server ${member.name} is still down: ${health.lastError}; next retry in ${delay} ms`,
+      );
+    }
+  }
+
+  /** Asks every backend at once; throws, naming each, when none answers. */
+  async #gather<T>(
+    what: string,
+    run: (member: GroupMember) => Promise<T>,
   ): Promise<Array<{ member: GroupMember; value: T }>> {
-    const settled = await Promise.allSettled(this.members.map((member) => run(member.provider)));
+    const outcomes = await Promise.all(
+      this.members.map((member) => this.#attempt(member, what, () => run(member))),
+    );
     const ok: Array<{ member: GroupMember; value: T }> = [];
     const failed: string[] = [];
-    settled.forEach((outcome, index) => {
+    outcomes.forEach((outcome, index) => {
       const member = this.members[index]!;
-      if (outcome.status === 'fulfilled') {
-        this.#worked(member);
-        ok.push({ member, value: outcome.value });
-      } else {
-        failed.push(`${member.name}: ${messageOf(outcome.reason)}`);
-        this.#failed(member, what, outcome.reason);
-      }
+      if (outcome.ok) ok.push({ member, value: outcome.value });
+      else if (outcome.skipped) {
+        const health = this.#of(member);
+        failed.push(`${member.name}: down (${health.lastError}); ${this.#retryNote(health)}`);
+      } else failed.push(`${member.name}: ${messageOf(outcome.error)}`);
     });
     if (ok.length === 0 && failed.length > 0) {
       throw new ProxyError(
@@ -123,7 +426,7 @@ export class ProxyGroupProvider implements Provider {
     kind: string,
     list: (p: Provider) => Promise<readonly T[]>,
   ): Promise<T[]> {
-    const lists = await this.#gather(`list ${kind}s`, list);
+    const lists = await this.#gather(`list ${kind}s`, (member) => list(member.provider));
     const owners = new Map<string, Owned<T>>();
     const merged: T[] = [];
     for (const { member, value } of lists) {
@@ -139,109 +442,258 @@ export class ProxyGroupProvider implements Provider {
 
   /**
    * The one component `lookup` finds (`what` names it in messages), asking every backend: two
-   * backends answering is a collision (`a` with tool `b_greet` and `a_b` with tool `greet` both expose `a_b_greet`).
-   * A backend that fails is skipped with a warning; its failure is the answer only when no
-   * backend has the component.
+   * backends answering is a collision (`a` with tool `b_greet` and `a_b` with tool `greet` both
+   * expose `a_b_greet`). The backends whose namespace the name or URI is in are waited for
+   * under their own timeouts (only they can have it; failing them early would turn a slow
+   * start into "not found"); the others within the deadline. A failure is the answer only
+   * when no backend has the component and the failing backend may have it.
    */
   async #find<T extends Component>(
-    what: string,
+    kind: ComponentKind,
+    key: LookupKey,
     lookup: (p: Provider) => Promise<T | undefined>,
-    fallback?: { list: (p: Provider) => Promise<readonly T[]>; key: string },
+    fallback?: (p: Provider) => Promise<readonly T[]>,
+    refuse = true,
   ): Promise<T | undefined> {
-    const settled = await Promise.allSettled(
-      this.members.map(async (member) => {
-        const found = await lookup(member.provider);
-        if (found || !fallback || !this.#mayHold(member, fallback.key)) return found;
-        // A name that was cleaned or shortened cannot be reversed before it was listed once:
-        // list the backend whose namespace it starts with.
-        const items = await fallback.list(member.provider).catch(() => [] as readonly T[]);
-        return items.find((item) => item.key === fallback.key);
+    const what = 'name' in key ? `${kind} ${key.name}` : `${KIND_NAMES[kind]} ${key.uri}`;
+    if (!this.members.some((member) => this.#mayHold(member, key))) {
+      if (!refuse) return undefined;
+      return refusal<T>(kind, 'name' in key ? key.name : key.uri, this.#noNamespace(kind, key));
+    }
+    const outcomes = await Promise.all(
+      this.members.map((member) => {
+        const mayHold = this.#mayHold(member, key);
+        return this.#attempt(
+          member,
+          `find ${what}`,
+          async (provider) => {
+            const found = await lookup(provider);
+            if ((found && !found.unlisted) || !fallback || !mayHold || !('name' in key)) {
+              return found;
+            }
+            // A name that was cleaned or shortened cannot be reversed before it was listed once:
+            // list the backend whose namespace it starts with (a stand-in for an unlisted name
+            // is the answer only when the list does not have it).
+            const items = await fallback(provider).catch(() => [] as readonly T[]);
+            return items.find((item) => item.key === key.name) ?? found;
+          },
+          mayHold ? undefined : this.listDeadlineMs,
+        );
       }),
     );
     const found: Array<Owned<T>> = [];
     let failure: unknown;
-    settled.forEach((outcome, index) => {
+    outcomes.forEach((outcome, index) => {
       const member = this.members[index]!;
-      if (outcome.status === 'rejected') {
-        this.#failed(member, `find ${what}`, outcome.reason);
-        failure ??= outcome.reason;
-      } else if (outcome.value) found.push({ member, item: outcome.value });
+      if (outcome.ok) {
+        if (outcome.value) found.push({ member, item: outcome.value });
+      } else if (this.#mayHold(member, key)) failure ??= outcome.error;
     });
-    if (found.length > 1) throw collision(what, found[0]!, found[1]!);
-    if (found[0]) return found[0].item;
+    // A listed component wins over stand-ins for names a backend did not list; among stand-ins,
+    // the server with the longest namespace (`a_b` over `a` for `a_b_x`): the most specific.
+    const listed = found.filter((owned) => !owned.item.unlisted);
+    const longest = Math.max(0, ...found.map((owned) => owned.member.namespace.length));
+    const candidates =
+      listed.length > 0 ? listed : found.filter((o) => o.member.namespace.length === longest);
+    if (candidates.length > 1) throw collision(what, candidates[0]!, candidates[1]!);
+    if (candidates[0]) return candidates[0].item;
     if (failure) throw failure;
     return undefined;
   }
 
-  /** Whether `key` may be a (shortened) name of `member`'s. */
-  #mayHold(member: GroupMember, key: string): boolean {
-    return key.startsWith(member.namespace.slice(0, 40));
+  /** The local error for a name or URI that no server's namespace matches, naming them all. */
+  #noNamespace(kind: ComponentKind, key: LookupKey): McpError {
+    const servers = this.members.map((m) => `${m.name} (${m.namespace}_)`).join(', ');
+    if ('name' in key) {
+      return wireError(
+        ErrorCode.InvalidParams,
+        `Unknown ${kind}: ${key.name}: its name starts with no server's namespace; the servers are ${servers}`,
+      );
+    }
+    const schemes = this.members.map((m) => `${m.name} (<scheme>://${m.namespace}/...)`);
+    return wireError(
+      kind === 'template' ? ErrorCode.InvalidParams : RESOURCE_NOT_FOUND,
+      `${kind === 'template' ? 'Unknown resource template' : 'Resource not found'}: ${key.uri}: no server's namespace is in it; the servers are ${schemes.join(', ')}`,
+    );
   }
 
-  /** Every backend's tools. */
+  /** Whether `key` may be a (shortened) name, or a URI, of `member`'s. */
+  #mayHold(member: GroupMember, key: LookupKey): boolean {
+    if ('name' in key) return key.name.startsWith(member.namespace.slice(0, 40));
+    return member.namespace === '' || unnamespaceUri(member.namespace, key.uri) !== undefined;
+  }
+
+  /** Every working backend's tools. */
   listTools(): Promise<Tool[]> {
     return this.#list('tool', (p) => p.listTools());
   }
 
   /** The tool exposed as `name` (names that were shortened are found through the list). */
   getTool(name: string): Promise<Tool | undefined> {
-    return this.#find(`tool ${name}`, (p) => p.getTool(name), {
-      list: (p) => p.listTools(),
-      key: name,
-    });
+    return this.#find(
+      'tool',
+      { name },
+      (p) => p.getTool(name),
+      (p) => p.listTools(),
+    );
   }
 
-  /** Every backend's resources. */
+  /** Every working backend's resources. */
   listResources(): Promise<Resource[]> {
     return this.#list('resource', (p) => p.listResources());
   }
 
   /** The resource exposed at `uri`. */
   getResource(uri: string): Promise<Resource | undefined> {
-    return this.#find(`resource ${uri}`, (p) => p.getResource(uri));
+    return this.#find('resource', { uri }, (p) => p.getResource(uri));
   }
 
-  /** Every backend's resource templates. */
+  /** Every working backend's resource templates. */
   listResourceTemplates(): Promise<ResourceTemplate[]> {
     return this.#list('resource template', (p) => p.listResourceTemplates());
   }
 
   /** The exposed template matching `uri` (two servers' templates matching it is a collision). */
   getResourceTemplate(uri: string): Promise<ResourceTemplate | undefined> {
-    return this.#find(`a resource template matching ${uri}`, (p) => p.getResourceTemplate(uri));
+    // A URI no namespace matches is refused by `getResource`, which servers ask first.
+    return this.#find('template', { uri }, (p) => p.getResourceTemplate(uri), undefined, false);
   }
 
-  /** Every backend's prompts. */
+  /** The exposed template whose URI template is `uriTemplate` (a completion's `ref/resource`). */
+  findResourceTemplate(uriTemplate: string): Promise<ResourceTemplate | undefined> {
+    return this.#find('template', { uri: uriTemplate }, (p) =>
+      templateByUriTemplate(p, uriTemplate),
+    );
+  }
+
+  /** Every working backend's prompts. */
   listPrompts(): Promise<Prompt[]> {
     return this.#list('prompt', (p) => p.listPrompts());
   }
 
   /** The prompt exposed as `name`. */
   getPrompt(name: string): Promise<Prompt | undefined> {
-    return this.#find(`prompt ${name}`, (p) => p.getPrompt(name), {
-      list: (p) => p.listPrompts(),
-      key: name,
-    });
+    return this.#find(
+      'prompt',
+      { name },
+      (p) => p.getPrompt(name),
+      (p) => p.listPrompts(),
+    );
   }
 
-  /** The union of what the working backends offer; an error naming every backend when none works. */
+  /**
+   * The union of what the working backends offer and of what the down ones offered when they
+   * last answered (every kind for one that never did), each kind with `listChanged`; an error
+   * naming every backend when none works.
+   */
   async capabilities(): Promise<ServerCapabilities> {
-    const all = await this.#gather('start', async (p) => (p.capabilities ? p.capabilities() : {}));
-    return all.map((entry) => entry.value).reduce(mergeCapabilities, {});
+    const answered = await this.#gather('start', async (member) => {
+      const provider = member.provider;
+      const capabilities = provider.capabilities ? await provider.capabilities() : {};
+      this.#of(member).capabilities = capabilities;
+      return capabilities;
+    });
+    let merged: ServerCapabilities = {};
+    for (const member of this.members) {
+      const entry = answered.find((candidate) => candidate.member === member);
+      merged = mergeCapabilities(
+        merged,
+        entry ? entry.value : capabilitiesWhileDown(this.#of(member).capabilities),
+      );
+    }
+    return withListChanged(merged);
   }
 
-  /** Passes the log level to every backend. */
+  /**
+   * The working backends' instructions, each under a heading with its server's name (and the
+   * namespace its names carry), in config order. A backend that is down, fails or misses the
+   * deadline is left out; its health is left to `capabilities`, asked at the same initialize.
+   * `undefined` when none has any.
+   */
+  async instructions(): Promise<string | undefined> {
+    const texts = await Promise.all(
+      this.members.map(async (member) => {
+        if (this.#of(member).state === 'down' || !member.provider.instructions) return undefined;
+        const asked = member.provider.instructions().catch(() => undefined);
+        const text = await raceDeadline(asked, this.listDeadlineMs);
+        return text === TIMED_OUT ? undefined : text;
+      }),
+    );
+    const sections: string[] = [];
+    texts.forEach((text, index) => {
+      const member = this.members[index]!;
+      if (text) sections.push(`## ${member.name} (tools ${member.namespace}_*)\n\n${text.trim()}`);
+    });
+    return sections.length > 0 ? sections.join('\n\n') : undefined;
+  }
+
+  /** Passes the log level to every backend that is up, waiting for each at most the deadline. */
   async setLogLevel(level: LoggingLevel): Promise<void> {
-    await Promise.allSettled(this.members.map((m) => m.provider.setLogLevel?.(level)));
+    await Promise.all(
+      this.members.map(async (member) => {
+        if (this.#of(member).state === 'down') return;
+        const work = Promise.resolve()
+          .then(() => member.provider.setLogLevel?.(level))
+          .catch((error: unknown) => {
+            this.#logger.debug(
+              `Cannot pass the log level to MCP server ${member.name}: ${messageOf(error)}`,
+            );
+          });
+        await raceDeadline(work, this.listDeadlineMs);
+      }),
+    );
+  }
+
+  /**
+   * Passes the client's `notifications/roots/list_changed` to every backend that is up (each
+   * tells only the backend session serving that client session, if one is open). A backend
+   * failing to take it is logged at debug level: a notification has no answer to fail.
+   */
+  async rootsChanged(): Promise<void> {
+    await Promise.all(
+      this.members.map(async (member) => {
+        if (this.#of(member).state === 'down' || !member.provider.rootsChanged) return;
+        try {
+          await member.provider.rootsChanged();
+        } catch (error) {
+          this.#logger.debug(
+            `Cannot pass a roots change to MCP server ${member.name}: ${messageOf(error)}`,
+          );
+        }
+      }),
+    );
   }
 
   /** Pings every backend; fails only when none answers. */
   async ping(): Promise<void> {
-    await this.#gather('answer ping', async (p) => p.ping?.());
+    await this.#gather('answer ping', async (member) => {
+      await member.provider.ping?.();
+    });
   }
 
-  /** Listens to every backend's events. */
+  /** Listens to every backend's events, and to backends coming back. */
   subscribe(listener: ProviderListener): () => void {
     return this.#events.subscribe(listener);
+  }
+
+  /** Lets background retries run again after {@link ProxyGroupProvider.stop}. */
+  async start(): Promise<void> {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    for (const member of this.members) {
+      const health = this.#of(member);
+      if (health.state === 'down' && !health.timer && !health.retrying)
+        this.#schedule(member, health);
+    }
+  }
+
+  /** Cancels the background retries (one in flight ends without effect). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const health of this.#health.values()) {
+      clearTimeout(health.timer);
+      health.timer = undefined;
+      health.nextRetryAt = undefined;
+    }
   }
 }

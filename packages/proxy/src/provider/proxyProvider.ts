@@ -11,7 +11,10 @@ import {
 import {
   type Component,
   type ComponentKind,
+  type Context,
+  currentContext,
   EventHub,
+  type FrontSession,
   firstMatchingTemplate,
   type Provider,
   type ProviderListener,
@@ -24,7 +27,7 @@ import { ProxyPrompt } from '../components/proxyPrompt';
 import { ProxyResource } from '../components/proxyResource';
 import { ProxyTemplate } from '../components/proxyTemplate';
 import { ProxyTool } from '../components/proxyTool';
-import { InMemoryListCacheStore, type ListCacheEntry, type ListCacheStore } from './listCache';
+import { type CacheScope, ListCache, type ListCacheEntry, type ListCacheStore } from './listCache';
 
 /** Options of {@link ProxyProvider}. */
 export interface ProxyProviderOptions {
@@ -34,10 +37,18 @@ export interface ProxyProviderOptions {
    * How long a backend's component lists are served from the cache (to client lists and to the
    * lookups of calls, reads and renders), in milliseconds. `0` disables the cache. A backend
    * `list_changed` notification clears the kind it names; every list fetched from the backend
-   * refreshes the cache for every client session.
+   * refreshes the cache of its partition (see `cacheScope`).
    * @default 300000
    */
   cacheTtlMs?: number;
+  /**
+   * Which backend answers share cached lists. `session`: each backend session has its own (a
+   * stateful backend lists what its session holds); `shared`: every backend session with the
+   * same forwarded credentials and announced capabilities shares one list (FastMCP's way).
+   * Unset: `session` whenever the backend client serves one client session (the `per-session`
+   * strategy), else `shared`.
+   */
+  cacheScope?: CacheScope;
   /**
    * Make every client list ask the backend (FastMCP's behaviour), keeping the cache for
    * lookups only. For backends whose lists change without `list_changed` notifications.
@@ -46,6 +57,16 @@ export interface ProxyProviderOptions {
   refreshOnList?: boolean;
   /** Where lists are kept. @default a new InMemoryListCacheStore */
   cacheStore?: ListCacheStore;
+  /** The most cached lists kept (kinds times partitions), least recently used out first. @default 4096 */
+  maxCacheEntries?: number;
+  /**
+   * Pass a call, read, render, subscription or completion naming what the backend did not list
+   * (once the list was refreshed) to the backend as it is, so the client gets the backend's own
+   * answer (a backend may serve names it does not list). Off: such a name is unknown here.
+   * A component any other provider of the server lists wins over an unlisted one.
+   * @default true
+   */
+  forwardUnknown?: boolean;
   /** Where problems are reported. @default noopLogger */
   logger?: Logger;
 }
@@ -66,12 +87,25 @@ const LIST: Record<Kind, (client: ProxyClient) => Promise<unknown[]>> = {
   prompt: (client) => client.listPrompts(),
 };
 
+/** A kind's list, or an empty one when the backend answers "method not found". */
+async function listOrEmpty(kind: Kind, client: ProxyClient): Promise<unknown[]> {
+  try {
+    return await LIST[kind](client);
+  } catch (error) {
+    if (error instanceof McpError && error.code === ErrorCode.MethodNotFound) return [];
+    throw error;
+  }
+}
+
+let scopeCounter = 0;
+
 /**
  * A provider whose components live on a backend, reached through a client factory. Component
- * lists are cached per kind and shared by every client session (partitioned by the client
- * capabilities announced to the backend): calls resolve names from the cache without listing
- * the backend again, concurrent cold lookups share one backend request, and a backend that
- * answers "method not found" to a list contributes an empty list.
+ * lists are cached per kind and partition (see {@link ProxyProviderOptions.cacheScope} and
+ * `ListCache`): calls resolve names from the cache without listing the backend again, a name
+ * missing from the cache refreshes the list once (however many callers) and then, unknown
+ * still, goes to the backend as it is, and a backend that answers "method not found" to a list
+ * contributes an empty list.
  *
  * @example
  * ```ts
@@ -82,51 +116,114 @@ const LIST: Record<Kind, (client: ProxyClient) => Promise<unknown[]>> = {
 export class ProxyProvider implements Provider {
   /** A name for messages. */
   readonly name: string;
-  /** Where backend clients come from. */
+  /**
+   * Where backend clients come from: the given factory, resolved once per client request (a
+   * call's lookup and the call itself use one backend client).
+   */
   readonly clientFactory: ClientFactory;
   /** Whether client lists always ask the backend. */
   readonly refreshOnList: boolean;
   /** How long lists are served from the cache, in milliseconds. */
   readonly cacheTtlMs: number;
-  readonly #store: ListCacheStore;
+  /** The cache scope given, if any (unset: `session` for clients bound to a session). */
+  readonly cacheScope: CacheScope | undefined;
+  /** Whether names the backend did not list are passed to it. */
+  readonly forwardUnknown: boolean;
+  readonly #factory: ClientFactory;
+  readonly #cache: ListCache;
   readonly #logger: Logger;
   readonly #events = new EventHub();
-  readonly #inflight = new Map<string, Promise<ListCacheEntry>>();
-  readonly #keys = new Map<Kind, Set<string>>();
-  /** Bumped by each invalidation of a kind: a list fetched across one is not stored. */
-  readonly #generations = new Map<Kind, number>();
   readonly #components = new WeakMap<ListCacheEntry, Component[]>();
-  /**
-   * The one listener put on every backend client. It is the same function each time so that a
-   * client listens once: `ProxyClient.new()` copies its listeners to the copies it makes, and
-   * a listener added twice would report each backend event twice.
-   */
+  readonly #watched = new WeakSet<ProxyClient>();
+  readonly #resolved = new WeakMap<Context, Promise<ProxyClient>>();
+  /** Opaque partition names of client sessions (a session id may be a credential: never a key). */
+  readonly #sessionScopes = new WeakMap<FrontSession, string>();
   readonly #listener: BackendEventListener = (event, from) => this.#onBackendEvent(event, from);
 
   /**
    * @param clientFactory - gives the backend client for each operation
-   * @param options - cache and naming
+   * @param options - cache, unknown names and naming
    */
   constructor(clientFactory: ClientFactory, options: ProxyProviderOptions = {}) {
     this.name = options.name ?? 'proxy';
     this.cacheTtlMs = options.cacheTtlMs ?? 300_000;
     this.refreshOnList = options.refreshOnList ?? false;
-    this.#store = options.cacheStore ?? new InMemoryListCacheStore();
+    this.cacheScope = options.cacheScope;
+    this.forwardUnknown = options.forwardUnknown ?? true;
+    this.#factory = clientFactory;
+    this.#cache = new ListCache({
+      ttlMs: this.cacheTtlMs,
+      prefix: this.name,
+      store: options.cacheStore,
+      maxEntries: options.maxCacheEntries,
+    });
     this.#logger = options.logger ?? noopLogger;
-    this.clientFactory = async () => this.#watch(await clientFactory());
+    this.clientFactory = () => this.#client();
   }
 
-  #watch(client: ProxyClient): ProxyClient {
-    client.onEvent(this.#listener);
-    return client;
+  /** The lists this provider caches. */
+  get cache(): ListCache {
+    return this.#cache;
   }
 
   /**
-   * A backend event. A list change clears the cached lists of that kind (for every client
-   * session: the cache is shared) and is passed on. When the backend client serves one client
-   * session (`per-session`), the event concerns that session only: the backend tells each of its
-   * sessions, so each client session hears of a change once, from its own backend session,
-   * instead of once per connected client.
+   * The backend client of the current client request: the factory runs once per request, and
+   * the provider's one listener is put on each client once.
+   */
+  #client(): Promise<ProxyClient> {
+    const context = currentContext();
+    const known = context && this.#resolved.get(context);
+    if (known) return known;
+    const resolving = Promise.resolve(this.#factory()).then((client) => {
+      if (!this.#watched.has(client)) {
+        this.#watched.add(client);
+        client.onEvent(this.#listener);
+      }
+      return client;
+    });
+    if (context) {
+      this.#resolved.set(context, resolving);
+      resolving.catch(() => this.#resolved.delete(context));
+    }
+    return resolving;
+  }
+
+  /**
+   * The partition of `client`'s lists: its forwarded-credential digest and announced
+   * capabilities, and, under the `session` scope, the client session its backend session
+   * serves (released when that session ends).
+   */
+  #partition(client: ProxyClient): string {
+    const base = client.cachePartition();
+    const prefix = this.#sessionPrefix(client);
+    return prefix ? `${prefix}${base}` : base;
+  }
+
+  /**
+   * What the partitions of `client`'s backend session start with under the `session` scope
+   * (an opaque name of the client session it serves, released with it); `undefined` otherwise.
+   */
+  #sessionPrefix(client: ProxyClient): string | undefined {
+    const session = client.session;
+    const scope = this.cacheScope ?? (session ? 'session' : 'shared');
+    if (scope !== 'session' || !session) return undefined;
+    let name = this.#sessionScopes.get(session);
+    if (name === undefined) {
+      scopeCounter += 1;
+      name = `s${scopeCounter}|`;
+      this.#sessionScopes.set(session, name);
+      const prefix = name;
+      session.onClose(() => this.#cache.releaseWhere((partition) => partition.startsWith(prefix)));
+    }
+    return name;
+  }
+
+  /**
+   * A backend event. A list change clears the cached lists of that kind and is passed on: of
+   * the backend session's own partition under the `session` scope, else of every partition.
+   * When the backend client serves one client session (`per-session`), the event concerns that
+   * session only: the backend tells each of its sessions, so each client session hears of a
+   * change once, from its own backend session, instead of once per connected client.
    */
   #onBackendEvent(event: BackendEvent, from: ProxyClient): void {
     const only = from.session ? { session: from.session } : {};
@@ -135,14 +232,21 @@ export class ProxyProvider implements Provider {
       return;
     }
     const kinds: Kind[] = event.kind === 'resource' ? ['resource', 'template'] : [event.kind];
+    const prefix = this.#sessionPrefix(from);
+    const partitions = prefix ? (partition: string) => partition.startsWith(prefix) : undefined;
     // Clients are told once the lists are gone, so that what they ask next is fresh.
-    void this.#invalidateAll(kinds).then(() =>
+    void this.#invalidateAll(kinds, partitions).then(() =>
       this.#events.emit({ type: 'listChanged', kind: event.kind, ...only }),
     );
   }
 
-  async #invalidateAll(kinds: Kind[]): Promise<void> {
-    const outcomes = await Promise.allSettled(kinds.map((kind) => this.invalidate(kind)));
+  async #invalidateAll(
+    kinds: Kind[],
+    partitions: ((partition: string) => boolean) | undefined,
+  ): Promise<void> {
+    const outcomes = await Promise.allSettled(
+      kinds.map((kind) => this.#cache.invalidate(kind, partitions)),
+    );
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') {
         this.#logger.warn(
@@ -152,124 +256,145 @@ export class ProxyProvider implements Provider {
     }
   }
 
-  #partition(client: ProxyClient): string {
-    return client.cachePartition();
-  }
-
   /**
    * Forgets the cached lists of one kind (every partition). A list still on its way from the
    * backend is not shared with later lookups, nor stored: it may predate the change.
    */
-  async invalidate(kind: Kind): Promise<void> {
-    this.#generations.set(kind, (this.#generations.get(kind) ?? 0) + 1);
-    for (const key of [...this.#inflight.keys()]) {
-      if (key.startsWith(`${kind}:`)) this.#inflight.delete(key);
-    }
-    const keys = this.#keys.get(kind);
-    if (!keys) return;
-    this.#keys.delete(kind);
-    await Promise.all([...keys].map((key) => this.#store.delete(key)));
+  invalidate(kind: Kind): Promise<void> {
+    return this.#cache.invalidate(kind);
   }
 
-  async #fetch(kind: Kind, client: ProxyClient, key: string): Promise<ListCacheEntry> {
-    const generation = this.#generations.get(kind) ?? 0;
-    let items: unknown[];
-    try {
-      items = await LIST[kind](client);
-    } catch (error) {
-      if (!(error instanceof McpError && error.code === ErrorCode.MethodNotFound)) throw error;
-      items = [];
-    }
-    const entry: ListCacheEntry = { items, storedAt: performance.now() };
-    if (generation !== (this.#generations.get(kind) ?? 0)) return entry;
-    await this.#store.set(key, entry);
-    const keys = this.#keys.get(kind) ?? new Set<string>();
-    keys.add(key);
-    this.#keys.set(kind, keys);
-    return entry;
-  }
-
-  async #entry(
-    kind: Kind,
-    refresh: boolean,
-  ): Promise<{ entry: ListCacheEntry; factory: ClientFactory }> {
-    const client = await this.clientFactory();
-    const key = `${kind}:${this.#partition(client)}`;
-    const factory = this.clientFactory;
-    if (!refresh && this.cacheTtlMs > 0) {
-      const cached = await this.#store.get(key);
-      if (cached && performance.now() - cached.storedAt < this.cacheTtlMs)
-        return { entry: cached, factory };
-    }
-    let pending = this.#inflight.get(key);
-    if (!pending) {
-      const fetching = this.#fetch(kind, client, key).finally(() => {
-        if (this.#inflight.get(key) === fetching) this.#inflight.delete(key);
-      });
-      pending = fetching;
-      this.#inflight.set(key, fetching);
-    }
-    return { entry: await pending, factory };
-  }
-
-  #convert(kind: Kind, entry: ListCacheEntry, factory: ClientFactory): Component[] {
+  #convert(kind: Kind, entry: ListCacheEntry): Component[] {
     const memo = this.#components.get(entry);
     if (memo) return memo;
     const make = MAKE[kind];
-    const components = entry.items.map((item) => make(factory, item));
+    const components = entry.items.map((item) => make(this.clientFactory, item));
     this.#components.set(entry, components);
     return components;
   }
 
-  async #components_<T extends Component>(kind: Kind, refresh: boolean): Promise<T[]> {
-    const { entry, factory } = await this.#entry(kind, refresh);
-    return this.#convert(kind, entry, factory) as T[];
+  async #list<T extends Component>(kind: Kind, refresh: boolean): Promise<T[]> {
+    const client = await this.#client();
+    const partition = this.#partition(client);
+    const { entry } = await this.#cache.get(
+      kind,
+      partition,
+      () => listOrEmpty(kind, client),
+      refresh,
+    );
+    return this.#convert(kind, entry) as T[];
+  }
+
+  /**
+   * The component of `kind` that `match` picks, from the cache; when the cached list (not
+   * fetched just now) lacks it and `refreshOnMiss`, from a refreshed list.
+   */
+  async #find<T extends Component>(
+    kind: Kind,
+    match: (component: T) => boolean,
+    refreshOnMiss: boolean,
+  ): Promise<T | undefined> {
+    const client = await this.#client();
+    const partition = this.#partition(client);
+    const fetch = () => listOrEmpty(kind, client);
+    const { entry, fetched } = await this.#cache.get(kind, partition, fetch);
+    const found = (this.#convert(kind, entry) as T[]).find(match);
+    if (found || fetched || !refreshOnMiss) return found;
+    const fresh = await this.#cache.refreshAfterMiss(kind, partition, entry, fetch);
+    return (this.#convert(kind, fresh) as T[]).find(match);
   }
 
   /** Lists the backend's tools (from the cache while it is fresh). */
   listTools(): Promise<ProxyTool[]> {
-    return this.#components_('tool', this.refreshOnList);
+    return this.#list('tool', this.refreshOnList);
   }
 
-  /** The backend tool named `name`, from the cache when it is fresh. */
+  /**
+   * The backend tool named `name`: from the cache, else from a refreshed list, else (with
+   * `forwardUnknown`) an unlisted tool that passes the call to the backend as it is.
+   */
   async getTool(name: string): Promise<ProxyTool | undefined> {
-    return (await this.#components_<ProxyTool>('tool', false)).find((tool) => tool.name === name);
+    const found = await this.#find<ProxyTool>('tool', (tool) => tool.name === name, true);
+    if (found || !this.forwardUnknown) return found;
+    return ProxyTool.fromMcpTool(this.clientFactory, {
+      name,
+      inputSchema: { type: 'object' },
+    }).copy({ unlisted: true });
   }
 
   /** Lists the backend's resources (from the cache while it is fresh). */
   listResources(): Promise<ProxyResource[]> {
-    return this.#components_('resource', this.refreshOnList);
+    return this.#list('resource', this.refreshOnList);
   }
 
-  /** The backend resource at `uri`, from the cache when it is fresh. */
+  /**
+   * The backend resource at `uri`: from the cache, else from refreshed lists, else (with
+   * `forwardUnknown`) an unlisted resource that passes reads and subscriptions to the backend.
+   * A URI one of the backend's templates matches is left to the template (undefined here):
+   * templated reads never refresh the resource list.
+   */
   async getResource(uri: string): Promise<ProxyResource | undefined> {
-    return (await this.#components_<ProxyResource>('resource', false)).find(
-      (resource) => resource.uri === uri,
-    );
+    const isUri = (resource: ProxyResource) => resource.uri === uri;
+    const matches = (template: ProxyTemplate) => template.matches(uri) !== undefined;
+    const cached = await this.#find('resource', isUri, false);
+    if (cached) return cached;
+    if (await this.#find('template', matches, false)) return undefined;
+    const [resource, template] = await Promise.all([
+      this.#find('resource', isUri, true),
+      this.#find('template', matches, true),
+    ]);
+    if (resource) return resource;
+    if (template || !this.forwardUnknown) return undefined;
+    return ProxyResource.fromMcpResource(this.clientFactory, { uri, name: uri }).copy({
+      unlisted: true,
+    });
   }
 
   /** Lists the backend's resource templates (from the cache while it is fresh). */
   listResourceTemplates(): Promise<ProxyTemplate[]> {
-    return this.#components_('template', this.refreshOnList);
+    return this.#list('template', this.refreshOnList);
   }
 
-  /** The first backend template matching `uri`, from the cache when it is fresh. */
+  /**
+   * The first backend template matching `uri`, from the cache (a URI no cached list knows is
+   * refreshed by `getResource`, which servers ask first).
+   */
   async getResourceTemplate(uri: string): Promise<ProxyTemplate | undefined> {
-    return firstMatchingTemplate(await this.#components_<ProxyTemplate>('template', false), uri) as
-      | ProxyTemplate
-      | undefined;
+    const templates = await this.#list<ProxyTemplate>('template', false);
+    return firstMatchingTemplate(templates, uri) as ProxyTemplate | undefined;
+  }
+
+  /**
+   * The backend template whose URI template is `uriTemplate` (a completion's `ref/resource`):
+   * from the cache, else from a refreshed list, else (with `forwardUnknown`) an unlisted
+   * template that passes completions to the backend.
+   */
+  async findResourceTemplate(uriTemplate: string): Promise<ProxyTemplate | undefined> {
+    const found = await this.#find<ProxyTemplate>(
+      'template',
+      (template) => template.uriTemplate === uriTemplate,
+      true,
+    );
+    if (found || !this.forwardUnknown) return found;
+    return ProxyTemplate.fromMcpTemplate(this.clientFactory, {
+      uriTemplate,
+      name: uriTemplate,
+    }).copy({ unlisted: true });
   }
 
   /** Lists the backend's prompts (from the cache while it is fresh). */
   listPrompts(): Promise<ProxyPrompt[]> {
-    return this.#components_('prompt', this.refreshOnList);
+    return this.#list('prompt', this.refreshOnList);
   }
 
-  /** The backend prompt named `name`, from the cache when it is fresh. */
+  /**
+   * The backend prompt named `name`: from the cache, else from a refreshed list, else (with
+   * `forwardUnknown`) an unlisted prompt that passes renders and completions to the backend.
+   */
   async getPrompt(name: string): Promise<ProxyPrompt | undefined> {
-    return (await this.#components_<ProxyPrompt>('prompt', false)).find(
-      (prompt) => prompt.name === name,
-    );
+    const found = await this.#find<ProxyPrompt>('prompt', (prompt) => prompt.name === name, true);
+    if (found || !this.forwardUnknown) return found;
+    return ProxyPrompt.fromMcpPrompt(this.clientFactory, { name }).copy({ unlisted: true });
   }
 
   /** Proxy components run nothing as background tasks: always empty, and the backend is not asked. */
@@ -283,7 +408,7 @@ export class ProxyProvider implements Provider {
    * could arrive on it.
    */
   async capabilities(): Promise<ServerCapabilities> {
-    const client = await this.clientFactory();
+    const client = await this.#client();
     const { tasks: _tasks, ...offered } = await client.serverCapabilities();
     if (offered.resources?.subscribe && !holdsSubscriptions(client)) {
       const { subscribe: _subscribe, ...resources } = offered.resources;
@@ -292,16 +417,45 @@ export class ProxyProvider implements Provider {
     return offered;
   }
 
-  /** Passes the client's log level to the backend, when it does logging. */
+  /** The backend's instructions (from its initialize answer). */
+  async instructions(): Promise<string | undefined> {
+    const client = await this.#client();
+    return client.instructions();
+  }
+
+  /**
+   * Records the client session's log level for its backend session, when the backend does
+   * logging, and sends the backend the most verbose level of the client sessions it serves when
+   * that changed (see `ProxyClient.sessionState`): a shared backend session logs at the level
+   * its most verbose client asked for, and each client gets only what its own level lets
+   * through. The level is released when the client session closes, and sent again after a
+   * reconnect.
+   */
   async setLogLevel(level: LoggingLevel): Promise<void> {
-    const client = await this.clientFactory();
-    if ((await client.serverCapabilities()).logging) await client.setLoggingLevel(level);
+    const client = await this.#client();
+    if (!(await client.serverCapabilities()).logging) return;
+    await client.sessionState.setLevel(currentContext()?.session, level);
   }
 
   /** Pings the backend. */
   async ping(): Promise<void> {
-    const client = await this.clientFactory();
+    const client = await this.#client();
     await client.ping();
+  }
+
+  /**
+   * Passes a client session's roots change (`notifications/roots/list_changed`; called in that
+   * session's context) to the backend session serving it, when one is open and was told the
+   * roots capability with `listChanged`; none is opened for it. Only a backend client bound to
+   * that client session (the `per-session` strategy) is told: a `shared` backend session serves
+   * many client sessions (told of one's change, the backend would ask `roots/list` outside any
+   * request, which cannot be routed), and a `per-request` one lives as long as one request.
+   */
+  async rootsChanged(): Promise<void> {
+    const session = currentContext()?.session;
+    if (!session || session.closed) return;
+    const client = await this.clientFactory();
+    if (client.session === session) await client.sendRootsListChanged();
   }
 
   /** Listens to the backend's list changes and resource updates. */

@@ -6,7 +6,8 @@ import {
 } from '@org/core';
 import { ProxyError, ProxyErrorCode } from '@org/transports';
 import type { ClientFactory } from '../components/clientFactory';
-import { boundedNamespace } from '../config/boundedNamespace';
+import { boundedNamespace } from '../naming/boundedNamespace';
+import type { BackendHealth, BackendHealthOptions } from '../provider/backendHealth';
 import { ProxyGroupProvider } from '../provider/proxyGroupProvider';
 import { ProxyProvider, type ProxyProviderOptions } from '../provider/proxyProvider';
 
@@ -27,7 +28,16 @@ export interface ProxyBackend {
 /** Options of {@link ProxyServer}: one backend's `clientFactory`, or several `backends`. */
 export interface ProxyServerOptions
   extends ProviderServerOptions,
-    Pick<ProxyProviderOptions, 'cacheTtlMs' | 'cacheStore' | 'refreshOnList'> {
+    Pick<
+      ProxyProviderOptions,
+      | 'cacheTtlMs'
+      | 'cacheStore'
+      | 'cacheScope'
+      | 'maxCacheEntries'
+      | 'refreshOnList'
+      | 'forwardUnknown'
+    >,
+    BackendHealthOptions {
   /** Where the backend's clients come from, for a proxy of one backend. */
   clientFactory?: ClientFactory;
   /** The backends, for a proxy of several (or of one with a name and transforms). */
@@ -54,6 +64,7 @@ export class ProxyServer extends ProviderServer {
   readonly proxyProviders: readonly ProxyProvider[];
   /** The backends. */
   readonly backends: readonly ProxyBackend[];
+  readonly #group: ProxyGroupProvider | undefined;
 
   /** @param options - the backend(s), cache and server options */
   constructor(options: ProxyServerOptions) {
@@ -62,7 +73,13 @@ export class ProxyServer extends ProviderServer {
       backends: given,
       cacheTtlMs,
       cacheStore,
+      cacheScope,
+      maxCacheEntries,
       refreshOnList,
+      forwardUnknown,
+      listDeadlineMs,
+      retryInitialMs,
+      retryMaxMs,
       ...serverOptions
     } = options;
     super({ name: 'mcp-proxy', capabilities: {}, onProviderError: 'raise', ...serverOptions });
@@ -78,10 +95,13 @@ export class ProxyServer extends ProviderServer {
       (backend) =>
         new ProxyProvider(backend.clientFactory, {
           name: backend.name,
-          ...(cacheTtlMs !== undefined ? { cacheTtlMs } : {}),
-          ...(refreshOnList !== undefined ? { refreshOnList } : {}),
-          ...(cacheStore ? { cacheStore } : {}),
-          ...(serverOptions.logger ? { logger: serverOptions.logger } : {}),
+          cacheTtlMs,
+          cacheStore,
+          cacheScope,
+          maxCacheEntries,
+          refreshOnList,
+          forwardUnknown,
+          logger: serverOptions.logger,
         }),
     );
     this.proxyProviders = providers;
@@ -97,8 +117,21 @@ export class ProxyServer extends ProviderServer {
         namespace: backend.namespace ?? '',
         provider: exposed[index]!,
       }));
-      this.addProvider(new ProxyGroupProvider(members, serverOptions.logger));
+      this.#group = new ProxyGroupProvider(members, serverOptions.logger, {
+        listDeadlineMs,
+        retryInitialMs,
+        retryMaxMs,
+      });
+      this.addProvider(this.#group);
     }
+  }
+
+  /**
+   * Each backend's health, with several backends: up, or down with its last error and when it
+   * is retried (see `BackendHealthOptions`). A single backend is not tracked: `undefined`.
+   */
+  health(): BackendHealth[] | undefined {
+    return this.#group?.health();
   }
 
   /** The client factory of the first backend. */

@@ -13,8 +13,11 @@ import type { ClientFactory } from '../components/clientFactory';
  *   announced), and a backend `list_changed` arrives only while a request is in flight: the
  *   list cache stays fresh by its TTL.
  * - `shared`: one backend session for every client. Cheapest; only for stateless backends,
- *   since clients share the backend's state and server-to-client requests go to whichever
- *   client request is the latest in flight.
+ *   since clients share the backend's state. Unless the base client names its capabilities,
+ *   the backend is told everything the proxy can route (`capabilities: 'routable'`), and each
+ *   of its requests is checked against the client it goes to (refused, naming the capability
+ *   and the client, when that client lacks it). A client's roots change is not passed on: the
+ *   backend session serves many clients.
  */
 export type SessionStrategy = 'per-session' | 'per-request' | 'shared';
 
@@ -55,6 +58,9 @@ export function strategyFactory(base: ProxyClient, strategy: SessionStrategy): S
     case 'per-request':
       return { factory: () => base.new({ closeWhenIdle: true }), dispose: () => base.dispose() };
     case 'shared':
+      // One backend session serves every client: announce what the proxy can route to any of
+      // them (each request is checked against its own client), not the first client's set.
+      if (base.options.capabilities === undefined) base.announceByDefault('routable');
       return { factory: () => base, dispose: () => base.dispose() };
   }
 }

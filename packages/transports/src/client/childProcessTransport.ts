@@ -40,13 +40,18 @@ export function leaseChild(transport: ChildProcessTransport, lease: ChildLease):
  * Unlike the SDK's `StdioClientTransport`, the child may outlive the connection: a
  * {@link BackendConnector} with `keepAlive` hands it to the next connection.
  *
+ * On POSIX the child runs in a process group of its own, and ending it ends the whole group:
+ * a server started through a wrapper (`npx`, `uvx`, `sh -c`) goes with the wrapper.
+ *
  * Used on its own, `start()` spawns the child (rejecting with a `BackendUnavailable`
- * {@link ProxyError} when it cannot start) and `close()` ends it: stdin closed, SIGTERM, then
- * SIGKILL after `killGraceMs`, resolving once it has exited. A child that exits while the
- * connection is open fires `onerror` with a `BackendClosed` {@link ProxyError}, then `onclose`.
- * Children still alive when this process exits are killed, including when SIGTERM, SIGINT or
- * SIGHUP ends it (unless the application handles that signal itself: then the shutdown is its
- * business). A SIGKILL of this process cannot be caught: a child then only sees its stdin close.
+ * {@link ProxyError} when it cannot start) and `close()` ends it: stdin closed, SIGTERM to the
+ * group, then SIGKILL to the group after `killGraceMs` if any of it still runs, resolving once
+ * every process of the group has exited. A child that exits while the connection is open fires
+ * `onerror` with a `BackendClosed` {@link ProxyError}, then `onclose` (and what it left of its
+ * group is ended the same way). Children still alive when this process exits are killed with
+ * their groups, including when SIGTERM, SIGINT or SIGHUP ends it (unless the application
+ * handles that signal itself: then the shutdown is its business). A SIGKILL of this process
+ * cannot be caught: a child then only sees its stdin close.
  *
  * @example
  * ```ts

@@ -4,6 +4,7 @@ import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
 import { quietFetch } from './quietFetch';
 import { RelatedRequests, RelatingStreamableHttpTransport } from './relatedRequests';
+import { requestScopedFetch } from './requestHeaders';
 import { redactUrl } from './resolveTarget';
 import type { BackendConnector, ConnectOptions, ConnectorOptions, HttpTarget } from './targets';
 import { whenClosed } from './whenClosed';
@@ -69,9 +70,10 @@ export class HttpConnector implements BackendConnector {
         cause: options.signal.reason,
       });
     }
+    const own = new Set(Object.keys(mergeHttpHeaders(this.#target)).map((n) => n.toLowerCase()));
     const init = {
       requestInit: { headers: mergeHttpHeaders(this.#target, options.headers) },
-      fetch: quietFetch(this.#target.fetch),
+      fetch: requestScopedFetch(quietFetch(this.#target.fetch), options.requestHeaders, own),
     };
     const transport =
       this.kind === 'sse'

@@ -11,6 +11,7 @@ export { commandProblem } from './commandProblem';
 export type { ClientTransportOptions } from './createConnector';
 export { createClientTransport, createConnector } from './createConnector';
 export type { RelatedRequestSource } from './relatedRequests';
+export type { RequestHeaders } from './requestHeaders';
 export { isRelatedRequestSource } from './relatedRequests';
 export type { ResolvedTarget } from './resolveTarget';
 export {

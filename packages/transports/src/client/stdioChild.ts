@@ -5,7 +5,14 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
 import { buildChildEnvironment } from './childEnvironment';
-import { trackChild, untrackChild } from './liveChildren';
+import {
+  CHILDREN_IN_OWN_GROUP,
+  childGroupAlive,
+  type LiveChild,
+  signalChild,
+  trackChild,
+  untrackChild,
+} from './liveChildren';
 import type { ChildExitInfo, ConnectorOptions, StdioTarget } from './targets';
 
 /** How much captured stderr a child keeps. */
@@ -15,6 +22,10 @@ const EXIT_MESSAGE_TAIL_CHARS = 300;
 /** How long to wait for the stdio streams to drain after the child exited. */
 const CLOSE_AFTER_EXIT_MS = 100;
 const DEFAULT_KILL_GRACE_MS = 2000;
+/** How often a group that outlived its leader is checked while it is being ended. */
+const GROUP_POLL_MS = 25;
+/** How long to wait for a group to vanish after SIGKILL before giving up on it. */
+const AFTER_SIGKILL_MS = 1000;
 
 /** The connection currently using a child: receives its messages and its death. */
 export interface ChildAttachment {
@@ -48,6 +59,7 @@ export class StdioChild {
   /** The child's process id. */
   readonly pid: number;
   readonly #process: ChildProcess;
+  readonly #live: LiveChild;
   readonly #logger: Logger;
   readonly #options: StdioChildOptions;
   readonly #readBuffer = new ReadBuffer();
@@ -59,6 +71,12 @@ export class StdioChild {
   #exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   #reported = false;
   #closeTimer: NodeJS.Timeout | undefined;
+  /** The end under way (SIGTERM, grace, SIGKILL), once started. */
+  #ending: Promise<void> | undefined;
+  /** Whether SIGKILL was sent. */
+  #killSent = false;
+  /** Whether the child and every process of its group are gone. */
+  #groupGone = false;
 
   private constructor(child: ChildProcess, name: string, options: StdioChildOptions) {
     this.#process = child;
@@ -69,7 +87,8 @@ export class StdioChild {
     this.#exited = new Promise((resolve) => {
       this.#markExited = resolve;
     });
-    trackChild(child);
+    this.#live = { process: child, grouped: CHILDREN_IN_OWN_GROUP };
+    trackChild(this.#live);
     this.#listen();
   }
 
@@ -89,13 +108,20 @@ export class StdioChild {
         stdio: ['pipe', 'pipe', target.stderr ?? 'inherit'],
         shell: false,
         windowsHide: true,
+        // Its own process group (POSIX): ending it ends what a wrapper started too. Not
+        // unref'd: this process still waits for it, and the stdio pipes stay.
+        detached: CHILDREN_IN_OWN_GROUP,
       });
     } catch (error) {
       return Promise.reject(unavailable(name, reasonOf(error), error));
     }
     return new Promise((resolve, reject) => {
       const onAbort = () => {
-        child.kill('SIGKILL');
+        try {
+          signalChild({ process: child, grouped: CHILDREN_IN_OWN_GROUP }, 'SIGKILL');
+        } catch {
+          // not started, or already gone
+        }
         reject(unavailable(name, 'aborted', signal?.reason));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -147,12 +173,19 @@ export class StdioChild {
   }
 
   /**
-   * Ends the child: closes its stdin, sends SIGTERM, and SIGKILL after the grace period.
-   * Resolves once the child has exited.
+   * Ends the child and its process group: closes its stdin, sends SIGTERM to the group, and
+   * SIGKILL to the group after the grace period if any process of it still runs. Resolves once
+   * the child and every process of its group have exited.
    */
-  async kill(): Promise<void> {
-    if (!this.#alive) return this.#exited;
+  kill(): Promise<void> {
+    if (this.#groupGone) return this.#exited;
+    this.#ending ??= this.#end();
+    return this.#ending;
+  }
+
+  async #end(): Promise<void> {
     const graceMs = this.#options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+    const deadline = performance.now() + graceMs;
     this.#process.stdin?.end();
     this.#signal('SIGTERM');
     const timer = setTimeout(() => this.#signal('SIGKILL'), graceMs);
@@ -161,12 +194,36 @@ export class StdioChild {
     } finally {
       clearTimeout(timer);
     }
+    await this.#reapGroup(deadline);
+  }
+
+  /**
+   * Waits for the rest of the group once the child itself exited: a server started through a
+   * wrapper may outlive the wrapper. SIGKILL when the deadline passes.
+   */
+  async #reapGroup(deadline: number): Promise<void> {
+    let giveUpAt = this.#killSent ? performance.now() + AFTER_SIGKILL_MS : Infinity;
+    while (childGroupAlive(this.#live)) {
+      const now = performance.now();
+      if (!this.#killSent && now >= deadline) {
+        this.#signal('SIGKILL');
+        giveUpAt = now + AFTER_SIGKILL_MS;
+      }
+      if (now >= giveUpAt) {
+        this.#logger.warn(`Backend ${this.name}: processes of its group survived SIGKILL`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, GROUP_POLL_MS).unref());
+    }
+    this.#groupGone = true;
+    untrackChild(this.#live);
   }
 
   #signal(signal: NodeJS.Signals): void {
-    if (!this.#alive) return;
+    if (this.#groupGone) return;
+    if (signal === 'SIGKILL') this.#killSent = true;
     try {
-      this.#process.kill(signal);
+      signalChild(this.#live, signal);
     } catch (error) {
       this.#logger.warn(`Cannot signal backend ${this.name}: ${reasonOf(error)}`);
     }
@@ -223,8 +280,17 @@ export class StdioChild {
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.#alive = false;
     this.#exit = { code, signal };
-    untrackChild(this.#process);
     this.#markExited();
+    if (this.#ending === undefined) {
+      if (childGroupAlive(this.#live)) {
+        // Exited by itself, leaving processes of its group (a wrapper's server): end them too.
+        this.#logger.debug(`Backend ${this.name} exited; ending the rest of its process group`);
+        this.#ending = this.#end();
+      } else {
+        this.#groupGone = true;
+        untrackChild(this.#live);
+      }
+    }
     // Let stdout and stderr drain ('close') before reporting, but not forever: a grandchild may
     // hold the pipes open.
     this.#closeTimer = setTimeout(() => this.#report(), CLOSE_AFTER_EXIT_MS);

@@ -16,7 +16,8 @@ import type {
  * child, killed when the connection closes. With `keepAlive` the connector keeps at most one
  * idle child: a connection reuses it when it is alive (a dead one is replaced), a connection
  * opened while it is in use gets another child, and a closing connection's child becomes the
- * idle one when there is none (else it is killed). `close()` kills every child.
+ * idle one when there is none (else it is killed). `close()` kills every child (with its
+ * process group, on POSIX).
  */
 export class StdioConnector implements BackendConnector {
   /** The target's `name`, else the command's base name. */

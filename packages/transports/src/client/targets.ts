@@ -101,6 +101,12 @@ export interface ConnectOptions {
    * client's own request). Headers of the target win over these. Ignored by stdio and in-memory.
    */
   headers?: Record<string, string>;
+  /**
+   * Headers each POST takes from the client request it is sent for, at send time (see
+   * `RequestHeaders`); `headers` then hold only what messages serving no client request carry.
+   * Ignored by stdio and in-memory.
+   */
+  requestHeaders?: import('./requestHeaders').RequestHeaders;
   /** Aborts the connection attempt. */
   signal?: AbortSignal;
 }

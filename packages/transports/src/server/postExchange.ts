@@ -24,8 +24,10 @@ export interface ExchangeOwner {
  * one JSON array.
  */
 export class PostExchange {
-  /** The ids of the requests this POST carried. */
+  /** The ids of the requests this POST carried (as the server sees them). */
   readonly requestIds: readonly RequestId[];
+  /** The raw text of those ids that must be written back other than as they serialise. */
+  readonly wireIds: ReadonlyMap<RequestId, string>;
   readonly #res: ServerResponse;
   readonly #owner: ExchangeOwner;
   readonly #batch: boolean;
@@ -36,17 +38,22 @@ export class PostExchange {
 
   /**
    * @param res - the POST's response, still unanswered
-   * @param body - the request ids of the POST and whether it was a batch
+   * @param body - the request ids of the POST (and their raw text) and whether it was a batch
    * @param owner - the transport the POST belongs to
    */
   constructor(
     res: ServerResponse,
-    body: { requestIds: RequestId[]; batch: boolean },
+    body: {
+      requestIds: RequestId[];
+      wireIds?: ReadonlyMap<RequestId, string>;
+      batch: boolean;
+    },
     owner: ExchangeOwner,
   ) {
     this.#res = res;
     this.#owner = owner;
     this.requestIds = body.requestIds;
+    this.wireIds = body.wireIds ?? new Map();
     this.#remaining = body.requestIds.length;
     this.#batch = body.batch;
     res.once('close', this.#onClose);

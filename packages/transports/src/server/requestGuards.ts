@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { ResolvedHttpOptions } from './httpOptions';
 
@@ -30,6 +30,10 @@ export class RequestGuards {
   readonly #options: ResolvedHttpOptions;
   /** Exact Host values accepted: the loopback names and the bound host, bare or with the port. */
   readonly #exactHosts: Set<string>;
+  /** A key of this server alone: tokens are compared as HMACs under it (see {@link authorized}). */
+  readonly #tokenKey = randomBytes(32);
+  /** The HMAC of the expected token, when auth is on. */
+  readonly #expectedDigest: Buffer | undefined;
 
   /**
    * @param options - the resolved serve options
@@ -38,6 +42,8 @@ export class RequestGuards {
   constructor(options: ResolvedHttpOptions, port: number) {
     this.#options = options;
     this.#exactHosts = new Set();
+    const token = options.authToken;
+    this.#expectedDigest = token === undefined ? undefined : this.#digest(token);
     const bound = formatHost(options.host.toLowerCase());
     const names = [...LOOPBACK_NAMES];
     if (bound !== '0.0.0.0' && bound !== '[::]') names.push(bound);
@@ -73,14 +79,28 @@ export class RequestGuards {
     return cors.has(origin.toLowerCase());
   }
 
-  /** Whether the request carries the expected bearer token (always true without `authToken`). */
+  /**
+   * Whether the request carries the expected bearer token (always true without `authToken`).
+   * The given and the expected token are compared as HMAC-SHA256 digests under a random key,
+   * with `timingSafeEqual`: the time taken depends neither on where they differ nor on their
+   * lengths, so it reveals nothing about the token, its length included.
+   */
   authorized(req: IncomingMessage): boolean {
-    const expected = this.#options.authToken;
+    const expected = this.#expectedDigest;
     if (expected === undefined) return true;
     const header = req.headers.authorization;
-    if (header === undefined || header.length <= BEARER_PREFIX.length) return false;
-    if (header.slice(0, BEARER_PREFIX.length).toLowerCase() !== BEARER_PREFIX) return false;
-    const given = Buffer.from(header.slice(BEARER_PREFIX.length).trim(), 'utf8');
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    const bearer =
+      header !== undefined &&
+      header.length > BEARER_PREFIX.length &&
+      header.slice(0, BEARER_PREFIX.length).toLowerCase() === BEARER_PREFIX;
+    const given = bearer ? header.slice(BEARER_PREFIX.length).trim() : '';
+    // Node reads header bytes as latin1: that gives back the bytes the client sent (UTF-8 for
+    // a non-ASCII token), to compare with the token's UTF-8 bytes.
+    const match = timingSafeEqual(this.#digest(Buffer.from(given, 'latin1')), expected);
+    return bearer && given.length > 0 && match;
+  }
+
+  #digest(token: Buffer): Buffer {
+    return createHmac('sha256', this.#tokenKey).update(token).digest();
   }
 }

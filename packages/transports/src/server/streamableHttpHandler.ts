@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { acceptsAll } from './acceptHeader';
 import { BODY_TOO_LARGE, isJsonContentType, readBody } from './bodyReader';
 import { connectTarget } from './connectTarget';
 import { type HttpContext, messageExtra } from './httpContext';
@@ -22,13 +23,10 @@ const STATELESS_METHOD = {
   headers: { allow: 'POST' },
 };
 
-const acceptsPost = (accept: string | undefined): boolean =>
-  accept !== undefined &&
-  ((accept.includes('application/json') && accept.includes('text/event-stream')) ||
-    accept.includes('*/*'));
-
-const acceptsSse = (accept: string | undefined): boolean =>
-  accept !== undefined && (accept.includes('text/event-stream') || accept.includes('*/*'));
+const POST_TYPES = ['application/json', 'text/event-stream'] as const;
+const SSE_TYPES = ['text/event-stream'] as const;
+const acceptsPost = (accept: string | undefined): boolean => acceptsAll(accept, POST_TYPES);
+const acceptsSse = (accept: string | undefined): boolean => acceptsAll(accept, SSE_TYPES);
 
 /** Answers 400 and returns false when `MCP-Protocol-Version` names a version the SDK does not speak. */
 function checkProtocolVersion(req: IncomingMessage, res: ServerResponse): boolean {

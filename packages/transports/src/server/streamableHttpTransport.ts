@@ -12,6 +12,7 @@ import { ProxyError, ProxyErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import { JsonRpcCode, replyEmpty, replyError, responseGone } from './httpReplies';
 import { isResponse, type ParsedMessages } from './jsonRpcBody';
+import { describeId, serializeWithId } from './jsonRpcIds';
 import { type ExchangeOwner, PostExchange } from './postExchange';
 import { SSE_HEADERS, SseStream } from './sseStream';
 
@@ -113,10 +114,15 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
    */
   handlePost(res: ServerResponse, body: ParsedMessages, extra: MessageExtraInfo): void {
     this.#lastActive = Date.now();
+    const busyId = this.#inFlight(body.requestIds);
     if (body.requestIds.length === 0) {
       replyEmpty(res, 202, this.headers);
-    } else if (this.#anyInFlight(body.requestIds)) {
-      const message = 'Invalid Request: a request with this id is already in flight';
+    } else if (busyId !== undefined) {
+      // Answering both would give the client two responses with one id, and the second would
+      // find no POST to go to: the whole POST is refused, delivering none of its messages.
+      const id = busyId;
+      const wire = body.wireIds.get(id) ?? JSON.stringify(id);
+      const message = `Invalid Request: a request with this id is already in flight: ${describeId(wire)}`;
       replyError(res, 400, { code: JsonRpcCode.InvalidRequest, message });
       return;
     } else {
@@ -130,9 +136,10 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
     for (const message of body.messages) onmessage(message, extra);
   }
 
-  #anyInFlight(ids: readonly RequestId[]): boolean {
-    for (const id of ids) if (this.#byRequest.has(id)) return true;
-    return false;
+  /** The first of these ids that a request still unanswered on this session has. */
+  #inFlight(ids: readonly RequestId[]): RequestId | undefined {
+    for (const id of ids) if (this.#byRequest.has(id)) return id;
+    return undefined;
   }
 
   /** Opens the standalone SSE stream (GET); false when one is already open. */
@@ -180,19 +187,23 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
       return;
     }
     const exchange = this.#byRequest.get(id);
-    if (exchange === undefined) {
+    // An exchange whose client went away stays listed until the server answers: the id is
+    // still in flight (a new request with it is refused), but nothing can reach that client.
+    if (exchange === undefined || exchange.finished) {
+      if (final && exchange !== undefined) this.#byRequest.delete(id);
+      const shown = exchange?.wireIds.get(id) ?? String(id);
       if (isRequest(message)) {
         throw this.#undeliverable(
           message,
-          `the client request it relates to (${String(id)}) is no longer open`,
+          `the client request it relates to (${shown}) is no longer open`,
         );
       }
-      this.#logger.debug(`Message dropped: no open POST for request: ${String(id)}`);
+      this.#logger.debug(`Message dropped: no open POST for request: ${shown}`);
       return;
     }
     if (final) {
       this.#byRequest.delete(id);
-      exchange.respond(JSON.stringify(message));
+      exchange.respond(serializeWithId(message, exchange.wireIds.get(id)));
       if (id === this.#initializeId) this.#initialized('error' in message);
     } else {
       exchange.push(JSON.stringify(message));
@@ -223,11 +234,10 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
   exchangeFinished(exchange: PostExchange, completed: boolean): void {
     this.#pending.delete(exchange);
     this.#lastActive = Date.now();
+    // The requests of an exchange whose client went away stay in #byRequest until the server
+    // answers them (see send).
     if (!completed) {
       this.#logger.debug('Client went away from a pending POST; its messages will be dropped');
-      for (const id of exchange.requestIds) {
-        if (this.#byRequest.get(id) === exchange) this.#byRequest.delete(id);
-      }
     }
     if (this.#closeWhenIdle && this.#pending.size === 0) void this.close();
   }
@@ -255,7 +265,8 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
     if (this.#closed) return;
     this.#closed = true;
     for (const [id, exchange] of [...this.#byRequest]) {
-      exchange.respond(JSON.stringify({ jsonrpc: '2.0', id, error: CLOSED_ERROR }));
+      const closed = { jsonrpc: '2.0', id, error: CLOSED_ERROR };
+      exchange.respond(serializeWithId(closed, exchange.wireIds.get(id)));
     }
     this.#byRequest.clear();
     this.#pending.clear();
