@@ -17,7 +17,7 @@ import {
 import type { ClientFactory } from './components/clientFactory';
 import { namespaceFor } from './naming/toolNames';
 import type { BackendHealthOptions } from './provider/backendHealth';
-import type { ProxyProviderOptions } from './provider/proxyProvider';
+import type { ProxyCacheOptions } from './provider/proxyProvider';
 import { type ProxyBackend, ProxyServer } from './server/proxyServer';
 import { type SessionStrategy, strategyFactory } from './server/sessionStrategy';
 
@@ -36,15 +36,7 @@ export type ProxyTarget =
 export interface CreateProxyOptions
   extends ProviderServerOptions,
     BackendHealthOptions,
-    Pick<
-      ProxyProviderOptions,
-      | 'cacheTtlMs'
-      | 'cacheStore'
-      | 'cacheScope'
-      | 'maxCacheEntries'
-      | 'refreshOnList'
-      | 'forwardUnknown'
-    > {
+    ProxyCacheOptions {
   /**
    * How backend sessions map to client sessions. The list cache follows it unless
    * `cacheScope` is given: `per-session` caches per backend session, the others share lists.

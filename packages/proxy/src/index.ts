@@ -159,11 +159,19 @@ export {
   TOOL_NAME_PATTERN,
 } from './naming/toolNames';
 export type { BackendHealth, BackendHealthOptions, BackendState } from './provider/backendHealth';
-export type { ListCacheEntry, ListCacheStore, MaybePromise } from './provider/listCache';
-export { InMemoryListCacheStore } from './provider/listCache';
+export type {
+  CachedList,
+  CacheScope,
+  ListCacheEntry,
+  ListCacheOptions,
+  ListCacheStore,
+  ListFetcher,
+  MaybePromise,
+} from './provider/listCache';
+export { CACHE_SCOPES, InMemoryListCacheStore, ListCache } from './provider/listCache';
 export type { GroupMember } from './provider/proxyGroupProvider';
 export { ProxyGroupProvider } from './provider/proxyGroupProvider';
-export type { ProxyProviderOptions } from './provider/proxyProvider';
+export type { ProxyCacheOptions, ProxyProviderOptions } from './provider/proxyProvider';
 export { ProxyProvider } from './provider/proxyProvider';
 export type { ProxyBackend, ProxyServerOptions } from './server/proxyServer';
 export { ProxyServer } from './server/proxyServer';

@@ -94,6 +94,7 @@ describe('@org/transports public surface', () => {
         "redactUrl",
         "type RelatedRequestSource",
         "type RemoteServerConfig",
+        "type RequestHeaders",
         "type ResolvedTarget",
         "resolveTarget",
         "serveHttp",

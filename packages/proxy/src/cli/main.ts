@@ -42,11 +42,14 @@ function requests(count: number, adjective = ''): string {
 }
 
 /** The line that tells how a drain went. */
-function drainLine({ inFlight, cutOff }: CliDrainResult): string {
-  if (cutOff > 0) return `Drain deadline passed: ${requests(cutOff)} cut off`;
-  return inFlight === 0
-    ? 'Drained: no requests were in flight'
-    : `Drained: all ${requests(inFlight, 'in-flight ')} finished`;
+function drainLine({ inFlight, cutOff, abandoned }: CliDrainResult): string {
+  const gone = abandoned > 0 ? `; ${abandoned} ended with their client, which went away` : '';
+  if (cutOff > 0) return `Drain deadline passed: ${requests(cutOff)} cut off${gone}`;
+  if (inFlight === 0) return 'Drained: no requests were in flight';
+  if (abandoned > 0) {
+    return `Drained: ${inFlight - abandoned} of ${requests(inFlight, 'in-flight ')} finished${gone}`;
+  }
+  return `Drained: all ${requests(inFlight, 'in-flight ')} finished`;
 }
 
 /**

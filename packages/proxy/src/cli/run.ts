@@ -71,6 +71,8 @@ export interface CliDrainResult {
   inFlight: number;
   /** How many of them still ran when the deadline passed (answered with an error). */
   cutOff: number;
+  /** How many of them ended with their session (the client went away) before answering. */
+  abandoned: number;
 }
 
 /** The JSON-RPC error code of requests refused or cut off by a shutdown (a server error). */
@@ -83,6 +85,7 @@ const SHUTDOWN_ERROR_CODE = -32000;
 class DrainGate {
   readonly #pending = new Map<GatedTransport, Set<RequestId>>();
   #draining = false;
+  #abandoned = 0;
   #onIdle: (() => void) | undefined;
 
   /** Whether new requests are refused. */
@@ -106,8 +109,10 @@ class DrainGate {
   finished(transport: GatedTransport, id?: RequestId): void {
     const ids = this.#pending.get(transport);
     if (!ids) return;
-    if (id === undefined) ids.clear();
-    else ids.delete(id);
+    if (id === undefined) {
+      if (this.#draining) this.#abandoned += ids.size;
+      ids.clear();
+    } else ids.delete(id);
     if (ids.size === 0) this.#pending.delete(transport);
     if (this.#pending.size === 0) this.#onIdle?.();
   }
@@ -140,7 +145,7 @@ class DrainGate {
         transport.cutOff(id, `the shutdown's drain deadline (${timeoutMs} ms) passed`);
       }
     }
-    return { inFlight, cutOff };
+    return { inFlight, cutOff, abandoned: this.#abandoned };
   }
 }
 

@@ -71,6 +71,37 @@ export interface ProxyProviderOptions {
   logger?: Logger;
 }
 
+/** The options of {@link ProxyProvider} a proxy passes to the provider of each backend. */
+export type ProxyCacheOptions = Pick<
+  ProxyProviderOptions,
+  'cacheTtlMs' | 'cacheStore' | 'cacheScope' | 'maxCacheEntries' | 'refreshOnList' | 'forwardUnknown'
+>;
+
+const CACHE_OPTION_KEYS: ReadonlyArray<keyof ProxyCacheOptions> = [
+  'cacheTtlMs',
+  'cacheStore',
+  'cacheScope',
+  'maxCacheEntries',
+  'refreshOnList',
+  'forwardUnknown',
+];
+
+/**
+ * Splits `options` into the {@link ProxyCacheOptions} it holds and the rest.
+ * @internal
+ */
+export function splitCacheOptions<T extends ProxyCacheOptions>(
+  options: T,
+): [ProxyCacheOptions, Omit<T, keyof ProxyCacheOptions>] {
+  const cache: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = { ...options };
+  for (const key of CACHE_OPTION_KEYS) {
+    cache[key] = options[key];
+    delete rest[key];
+  }
+  return [cache as ProxyCacheOptions, rest as Omit<T, keyof ProxyCacheOptions>];
+}
+
 type Kind = ComponentKind;
 
 const MAKE: Record<Kind, (factory: ClientFactory, item: unknown) => Component> = {

@@ -9,7 +9,11 @@ import type { ClientFactory } from '../components/clientFactory';
 import { boundedNamespace } from '../naming/boundedNamespace';
 import type { BackendHealth, BackendHealthOptions } from '../provider/backendHealth';
 import { ProxyGroupProvider } from '../provider/proxyGroupProvider';
-import { ProxyProvider, type ProxyProviderOptions } from '../provider/proxyProvider';
+import {
+  type ProxyCacheOptions,
+  ProxyProvider,
+  splitCacheOptions,
+} from '../provider/proxyProvider';
 
 /** One backend of a proxy. */
 export interface ProxyBackend {
@@ -28,15 +32,7 @@ export interface ProxyBackend {
 /** Options of {@link ProxyServer}: one backend's `clientFactory`, or several `backends`. */
 export interface ProxyServerOptions
   extends ProviderServerOptions,
-    Pick<
-      ProxyProviderOptions,
-      | 'cacheTtlMs'
-      | 'cacheStore'
-      | 'cacheScope'
-      | 'maxCacheEntries'
-      | 'refreshOnList'
-      | 'forwardUnknown'
-    >,
+    ProxyCacheOptions,
     BackendHealthOptions {
   /** Where the backend's clients come from, for a proxy of one backend. */
   clientFactory?: ClientFactory;
@@ -68,20 +64,15 @@ export class ProxyServer extends ProviderServer {
 
   /** @param options - the backend(s), cache and server options */
   constructor(options: ProxyServerOptions) {
+    const [cache, rest] = splitCacheOptions(options);
     const {
       clientFactory,
       backends: given,
-      cacheTtlMs,
-      cacheStore,
-      cacheScope,
-      maxCacheEntries,
-      refreshOnList,
-      forwardUnknown,
       listDeadlineMs,
       retryInitialMs,
       retryMaxMs,
       ...serverOptions
-    } = options;
+    } = rest;
     super({ name: 'mcp-proxy', capabilities: {}, onProviderError: 'raise', ...serverOptions });
     const backends = given ?? (clientFactory ? [{ name: 'backend', clientFactory }] : []);
     if (backends.length === 0) {
@@ -94,13 +85,8 @@ export class ProxyServer extends ProviderServer {
     const providers = backends.map(
       (backend) =>
         new ProxyProvider(backend.clientFactory, {
+          ...cache,
           name: backend.name,
-          cacheTtlMs,
-          cacheStore,
-          cacheScope,
-          maxCacheEntries,
-          refreshOnList,
-          forwardUnknown,
           logger: serverOptions.logger,
         }),
     );

@@ -1,7 +1,7 @@
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
+import { assertConnectable } from './connectGuard';
 import { quietFetch } from './quietFetch';
 import { RelatedRequests, RelatingStreamableHttpTransport } from './relatedRequests';
 import { requestScopedFetch } from './requestHeaders';
@@ -63,13 +63,7 @@ export class HttpConnector implements BackendConnector {
 
   /** A new, not yet started SDK client transport with the merged headers. */
   async connect(options: ConnectOptions = {}): Promise<Transport> {
-    if (this.#closed)
-      throw new ProxyError(ProxyErrorCode.Closed, `Connector is closed: ${this.name}`);
-    if (options.signal?.aborted) {
-      throw new ProxyError(ProxyErrorCode.BackendUnavailable, `Connection aborted: ${this.name}`, {
-        cause: options.signal.reason,
-      });
-    }
+    assertConnectable(this.name, this.#closed, options.signal);
     const own = new Set(Object.keys(mergeHttpHeaders(this.#target)).map((n) => n.toLowerCase()));
     const init = {
       requestInit: { headers: mergeHttpHeaders(this.#target, options.headers) },

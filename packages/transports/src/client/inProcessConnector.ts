@@ -2,6 +2,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
+import { assertConnectable } from './connectGuard';
 import type {
   BackendConnector,
   ConnectableServer,
@@ -43,13 +44,11 @@ export class InProcessConnector implements BackendConnector {
 
   /** Connects a fresh server side and returns the (not yet started) client side. */
   async connect(options: ConnectOptions = {}): Promise<Transport> {
-    if (this.#closed)
-      throw new ProxyError(ProxyErrorCode.Closed, `Connector is closed: ${this.name}`);
-    this.#throwIfAborted(options.signal);
+    assertConnectable(this.name, this.#closed, options.signal);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     try {
       const server = await this.#server();
-      this.#throwIfAborted(options.signal);
+      assertConnectable(this.name, this.#closed, options.signal);
       await server.connect(serverSide);
     } catch (error) {
       await clientSide.close();
@@ -76,13 +75,5 @@ export class InProcessConnector implements BackendConnector {
   #server(): ConnectableServer | Promise<ConnectableServer> {
     const server = this.#target.server;
     return typeof server === 'function' ? server() : server;
-  }
-
-  #throwIfAborted(signal: AbortSignal | undefined): void {
-    if (signal?.aborted) {
-      throw new ProxyError(ProxyErrorCode.BackendUnavailable, `Connection aborted: ${this.name}`, {
-        cause: signal.reason,
-      });
-    }
   }
 }

@@ -36,7 +36,9 @@ export function requestScopedFetch(
   protectedNames: ReadonlySet<string>,
 ): FetchLike {
   if (!request || request.names.length === 0) return base;
-  const names = request.names.map((name) => name.toLowerCase()).filter((n) => !protectedNames.has(n));
+  const names = request.names
+    .map((name) => name.toLowerCase())
+    .filter((n) => !protectedNames.has(n));
   return (url, init) => {
     if ((init?.method ?? 'GET').toUpperCase() !== 'POST') return base(url, init);
     const values = request.current();

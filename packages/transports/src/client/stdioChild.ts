@@ -22,8 +22,12 @@ const EXIT_MESSAGE_TAIL_CHARS = 300;
 /** How long to wait for the stdio streams to drain after the child exited. */
 const CLOSE_AFTER_EXIT_MS = 100;
 const DEFAULT_KILL_GRACE_MS = 2000;
-/** How often a group that outlived its leader is checked while it is being ended. */
+/**
+ * How often a group that outlived its leader is checked while it is being ended: at first, then
+ * doubling up to the second value (on Linux a check reads /proc).
+ */
 const GROUP_POLL_MS = 25;
+const GROUP_POLL_MAX_MS = 200;
 /** How long to wait for a group to vanish after SIGKILL before giving up on it. */
 const AFTER_SIGKILL_MS = 1000;
 
@@ -203,17 +207,21 @@ export class StdioChild {
    */
   async #reapGroup(deadline: number): Promise<void> {
     let giveUpAt = this.#killSent ? performance.now() + AFTER_SIGKILL_MS : Infinity;
+    let pollMs = GROUP_POLL_MS;
     while (childGroupAlive(this.#live)) {
       const now = performance.now();
       if (!this.#killSent && now >= deadline) {
         this.#signal('SIGKILL');
         giveUpAt = now + AFTER_SIGKILL_MS;
+        pollMs = GROUP_POLL_MS;
       }
       if (now >= giveUpAt) {
         this.#logger.warn(`Backend ${this.name}: processes of its group survived SIGKILL`);
         break;
       }
-      await new Promise((resolve) => setTimeout(resolve, GROUP_POLL_MS).unref());
+      const wait = Math.min(pollMs, Math.max(1, (this.#killSent ? giveUpAt : deadline) - now));
+      pollMs = Math.min(pollMs * 2, GROUP_POLL_MAX_MS);
+      await new Promise((resolve) => setTimeout(resolve, wait).unref());
     }
     this.#groupGone = true;
     untrackChild(this.#live);

@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
 import { ChildProcessTransport, leaseChild } from './childProcessTransport';
+import { assertConnectable } from './connectGuard';
 import { type StdioChild, stdioTargetName } from './stdioChild';
 import type {
   BackendConnector,
@@ -50,13 +50,7 @@ export class StdioConnector implements BackendConnector {
 
   /** A new, not yet started transport; starting it spawns a child or takes the idle one. */
   async connect(options: ConnectOptions = {}): Promise<Transport> {
-    if (this.#closed)
-      throw new ProxyError(ProxyErrorCode.Closed, `Connector is closed: ${this.name}`);
-    if (options.signal?.aborted) {
-      throw new ProxyError(ProxyErrorCode.BackendUnavailable, `Connection aborted: ${this.name}`, {
-        cause: options.signal.reason,
-      });
-    }
+    assertConnectable(this.name, this.#closed, options.signal);
     const transport = new ChildProcessTransport(this.#target, {
       ...this.#options,
       signal: options.signal,

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedHttpOptions } from './httpOptions';
-import type { LegacySseSession } from './legacySseSession';
+import type { LegacySseSession } from './legacySse';
 import type { RequestGuards } from './requestGuards';
 import type { SessionRegistry } from './sessionRegistry';
 import type { StreamableHttpTransport } from './streamableHttpTransport';

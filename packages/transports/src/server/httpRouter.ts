@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { HttpContext } from './httpContext';
 import { JsonRpcCode, replyEmpty, replyError, replyJson, responseGone } from './httpReplies';
-import { openLegacySse, postLegacyMessage } from './legacySseSession';
+import { openLegacySse, postLegacyMessage } from './legacySseHandlers';
 import {
   handleStreamableDelete,
   handleStreamableGet,

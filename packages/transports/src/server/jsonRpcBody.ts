@@ -4,7 +4,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import { JsonRpcCode } from './httpReplies';
-import { describeId, idKey, scanIds } from './jsonRpcIds';
+import { describeId, idKey, type RawMessage, rawCancelledId, scanMessages } from './jsonRpcIds';
 
 /** The most messages accepted in one batch (as the SDK's own server). */
 export const MAX_BATCH_SIZE = 100;
@@ -80,6 +80,26 @@ const invalidId = (wire: string): BodyError => ({
   message: `Invalid Request: an id must be a string or an integer: ${describeId(wire)}`,
 });
 
+const CANCELLED = 'notifications/cancelled';
+
+/**
+ * A `notifications/cancelled` whose `params.requestId` is given the key its request got (see
+ * {@link idKey}), so that a request with a big id can be cancelled too.
+ */
+function cancellationWithKey<M extends object>(
+  message: M,
+  text: string,
+  raw: RawMessage | undefined,
+): M {
+  const params = (message as { params?: { requestId?: unknown } }).params;
+  if (params?.requestId === undefined || raw?.start === undefined) return message;
+  const wire = rawCancelledId(text, raw.start);
+  if (wire === undefined) return message;
+  const id = idKey(wire, params.requestId);
+  if (!id.ok || Object.is(id.key, params.requestId)) return message;
+  return { ...message, params: { ...params, requestId: id.key } };
+}
+
 function notARequest(issue: { path: PropertyKey[]; message: string } | undefined): BodyError {
   const where = issue === undefined ? '' : `${issue.path.map(String).join('.')}: ${issue.message}`;
   return { ok: false, code: JsonRpcCode.InvalidRequest, message: `Invalid Request: ${where}` };
@@ -112,14 +132,15 @@ export function parseJsonRpcBody(body: Buffer): ParsedMessages | BodyError {
     };
   }
   const shapes: Shape[] = [];
-  let anyId = false;
+  let scan = false;
   for (const item of items) {
     const shape = shapeOf(item);
     if (shape === undefined) return INVALID;
     shapes.push(shape);
-    if ((item as { id?: unknown }).id != null) anyId = true;
+    const message = item as { id?: unknown; method?: unknown };
+    if (message.id != null || message.method === CANCELLED) scan = true;
   }
-  const rawIds = anyId ? scanIds(text) : [];
+  const raws = scan ? scanMessages(text) : [];
   const messages: JSONRPCMessage[] = [];
   const requestIds: RequestId[] = [];
   const wireIds = new Map<RequestId, string>();
@@ -131,8 +152,10 @@ export function parseJsonRpcBody(body: Buffer): ParsedMessages | BodyError {
       // An error response the peer could not tie to a request: the SDK knows it without an id.
       const { id: _null, ...rest } = message;
       message = rest as typeof message;
-    } else if (message.id !== undefined) {
-      const wire = rawIds[index] ?? JSON.stringify(message.id);
+    } else if (message.id === undefined) {
+      if (message.method === CANCELLED) message = cancellationWithKey(message, text, raws[index]);
+    } else {
+      const wire = raws[index]?.id ?? JSON.stringify(message.id);
       const id = idKey(wire, message.id);
       if (!id.ok) return invalidId(wire);
       if (!Object.is(id.key, message.id)) message = { ...message, id: id.key };

@@ -7,7 +7,7 @@ import type { RequestId } from '@modelcontextprotocol/sdk/types.js';
  * becomes `Infinity`, `1.0` becomes `1`, `-0` is written back as `0`, `"\u0041"` as `"A"`. And
  * the SDK accepts only strings and safe integers as ids: a request with any other number id is
  * not a request to it, and would never be answered. So the raw text of every message's `id` is
- * read from the body ({@link scanIds}), each id is given the key the SDK and the transport use
+ * read from the body ({@link scanMessages}), each id is given the key the SDK and the transport use
  * ({@link idKey}): the parsed value when the SDK accepts it, else a string surrogate; and the
  * answer is written with the raw text again ({@link serializeWithId}).
  */
@@ -146,9 +146,9 @@ function skipSpace(text: string, at: number): number {
   return at;
 }
 
-/** The raw text of the `id` member of the object at `start` (the last one, as `JSON.parse`). */
-function objectId(text: string, start: number): string | undefined {
-  let id: string | undefined;
+/** Where the value of member `name` of the object at `start` is (the last one, as `JSON.parse`). */
+function memberSpan(text: string, start: number, name: string): [number, number] | undefined {
+  let span: [number, number] | undefined;
   let at = skipSpace(text, start + 1);
   while (at < text.length && text.charCodeAt(at) !== 125) {
     const keyEnd = skipString(text, at);
@@ -156,31 +156,50 @@ function objectId(text: string, start: number): string | undefined {
     const key = keyText.includes('\\') ? (JSON.parse(keyText) as string) : keyText.slice(1, -1);
     at = skipSpace(text, skipSpace(text, keyEnd) + 1);
     const valueEnd = skipValue(text, at);
-    if (key === 'id') id = text.slice(at, valueEnd);
+    if (key === name) span = [at, valueEnd];
     at = skipSpace(text, valueEnd);
     if (text.charCodeAt(at) === 44) at = skipSpace(text, at + 1);
   }
-  return id;
+  return span;
+}
+
+/** The raw text of one message of a body: where it starts, and the text of its `id`. */
+export interface RawMessage {
+  /** Where the message object starts in the text; undefined when it is no object. */
+  start: number | undefined;
+  /** The raw text of its `id` member, if it has one. */
+  id: string | undefined;
+}
+
+function rawMessage(text: string, at: number): RawMessage {
+  if (text.charCodeAt(at) !== 123) return { start: undefined, id: undefined };
+  const span = memberSpan(text, at, 'id');
+  return { start: at, id: span === undefined ? undefined : text.slice(span[0], span[1]) };
 }
 
 /**
- * The raw text of the `id` of each message of a body that `JSON.parse` accepted: one entry for
- * a single message, one per element for a batch (undefined where there is no object or no id).
+ * The raw text of each message of a body that `JSON.parse` accepted: one entry for a single
+ * message, one per element for a batch.
  */
-export function scanIds(text: string): (string | undefined)[] {
+export function scanMessages(text: string): RawMessage[] {
   let at = skipSpace(text, 0);
-  // A byte order mark is not JSON whitespace, but JSON.parse never saw one either.
-  const first = text.charCodeAt(at);
-  if (first === 123) return [objectId(text, at)];
-  if (first !== 91) return [undefined];
-  const ids: (string | undefined)[] = [];
+  if (text.charCodeAt(at) !== 91) return [rawMessage(text, at)];
+  const messages: RawMessage[] = [];
   at = skipSpace(text, at + 1);
   while (at < text.length && text.charCodeAt(at) !== 93) {
-    ids.push(text.charCodeAt(at) === 123 ? objectId(text, at) : undefined);
+    messages.push(rawMessage(text, at));
     at = skipSpace(text, skipValue(text, at));
     if (text.charCodeAt(at) === 44) at = skipSpace(text, at + 1);
   }
-  return ids;
+  return messages;
+}
+
+/** The raw text of `params.requestId` of the message object at `start` (a cancellation). */
+export function rawCancelledId(text: string, start: number): string | undefined {
+  const params = memberSpan(text, start, 'params');
+  if (params === undefined || text.charCodeAt(params[0]) !== 123) return undefined;
+  const span = memberSpan(text, params[0], 'requestId');
+  return span === undefined ? undefined : text.slice(span[0], span[1]);
 }
 
 /**

@@ -92,6 +92,23 @@ export class PostExchange {
     }
   }
 
+  /**
+   * Counts one of the POST's requests as answered without a response (the client cancelled
+   * it: the server sends none). When it was the last one, the answer ends: the SSE stream, or
+   * the batch of the responses so far, or an empty SSE stream when nothing was sent at all.
+   */
+  skip(): void {
+    if (this.#finished) return;
+    this.#remaining--;
+    if (this.#remaining > 0) return;
+    if (this.#stream === undefined && this.#buffered !== undefined) {
+      replyJson(this.#res, `[${this.#buffered.join(',')}]`, this.#owner.headers);
+    } else {
+      this.#stream ??= this.#openStream();
+    }
+    this.#finish();
+  }
+
   #openStream(): SseStream {
     const stream = new SseStream(this.#res, this.#owner.sseHeaders, this.#owner.keepAliveMs);
     if (this.#buffered !== undefined) {

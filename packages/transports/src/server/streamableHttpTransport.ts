@@ -37,6 +37,16 @@ function isRequest(message: JSONRPCMessage): message is JSONRPCMessage & { metho
   return 'method' in message && 'id' in message && message.id !== undefined;
 }
 
+/** Whether a message is a client's `notifications/cancelled` naming a request. */
+function isCancellation(
+  message: JSONRPCMessage,
+): message is JSONRPCMessage & { params: { requestId: RequestId } } {
+  if (!('method' in message) || message.method !== 'notifications/cancelled') return false;
+  if ('id' in message && message.id !== undefined) return false;
+  const requestId = (message.params as { requestId?: unknown } | undefined)?.requestId;
+  return typeof requestId === 'string' || typeof requestId === 'number';
+}
+
 /**
  * The server side of one streamable HTTP session (MCP 2025-11-25), implementing the SDK's
  * `Transport`. The HTTP layer hands it POSTs ({@link handlePost}) and the standalone GET stream
@@ -133,7 +143,22 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
     }
     const onmessage = this.onmessage;
     if (onmessage === undefined) return;
-    for (const message of body.messages) onmessage(message, extra);
+    for (const message of body.messages) {
+      onmessage(message, extra);
+      if (isCancellation(message)) this.#cancelled(message.params.requestId);
+    }
+  }
+
+  /**
+   * The client cancelled one of its requests: the server will send no response for it (MCP
+   * says so, and the SDK does not), so its POST stops waiting for one. `initialize` cannot be
+   * cancelled.
+   */
+  #cancelled(id: RequestId): void {
+    const exchange = this.#byRequest.get(id);
+    if (exchange === undefined || id === this.#initializeId) return;
+    this.#byRequest.delete(id);
+    exchange.skip();
   }
 
   /** The first of these ids that a request still unanswered on this session has. */

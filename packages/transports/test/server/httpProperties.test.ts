@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HttpServerHandle } from '../../src/server/index';
 import { serveHttp } from '../../src/server/index';
 import { initializeRequest, POST_ACCEPT } from './fixtures/http';
@@ -19,6 +19,7 @@ const TOKEN = 'property-token';
 
 let handle: HttpServerHandle;
 let authHandle: HttpServerHandle;
+/** The session the current test sends its requests in (each test opens its own). */
 let sessionId: string;
 const failures: unknown[] = [];
 const recordFailure = (error: unknown) => failures.push(error);
@@ -28,6 +29,9 @@ beforeAll(async () => {
   process.on('uncaughtException', recordFailure);
   handle = await serveHttp(countingFactory().factory, { maxBodyBytes: MAX_BODY_BYTES });
   authHandle = await serveHttp(countingFactory().factory, { authToken: TOKEN });
+});
+
+beforeEach(async () => {
   sessionId = await openSession(handle.url);
 });
 
@@ -225,6 +229,7 @@ describe('serveHttp properties: ids', () => {
           for (const id of ids) {
             expect(answer!.text, id.raw.slice(0, 100)).toContain(`"id":${id.raw}`);
           }
+          await stillServes(handle.url);
         },
       ),
       { numRuns: 150, interruptAfterTimeLimit: TIME_LIMIT_MS },
@@ -249,6 +254,7 @@ describe('serveHttp properties: ids', () => {
           const answer = await send(handle.url, { headers: postHeaders(sessionId), body });
           expect(answer?.status, body.slice(0, 300)).toBe(400);
           expect(JSON.parse(answer!.text)).toMatchObject({ error: { code: -32600 } });
+          await stillServes(handle.url);
         },
       ),
       { numRuns: 100, interruptAfterTimeLimit: TIME_LIMIT_MS },
@@ -550,6 +556,7 @@ describe('serveHttp properties: Accept', () => {
         // 409 when a GET stream of an earlier run is still open: accepted all the same.
         const sse = modelAccepts(ranges, 'text/event-stream');
         expect(sse ? [200, 409] : [406], `GET ${accept}`).toContain(get?.status);
+        await stillServes(handle.url);
       }),
       { numRuns: 150, interruptAfterTimeLimit: TIME_LIMIT_MS },
     );

@@ -1,3 +1,4 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { describe, expect, it } from 'vitest';
 import { serveHttp } from '../../src/server/index';
 import {
@@ -237,5 +238,86 @@ describe('serveHttp answers every request, whatever its id', () => {
     const answer = await postRaw(handle.url, body, { 'mcp-session-id': sessionId });
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text)).toMatchObject({ error: { code: -32600 } });
+  });
+
+  it('cancels a request whose id is beyond 2^53 when the client cancels it by that id', async () => {
+    const cancelled: unknown[] = [];
+    const handle = await serveHttp(() => {
+      const server = new McpServer({ name: 'waiting', version: '1.0.0' });
+      server.registerTool('wait', {}, (extra) => {
+        return new Promise((resolve) => {
+          extra.signal.addEventListener('abort', () => {
+            cancelled.push(extra.requestId);
+            resolve({ content: [] });
+          });
+        });
+      });
+      return server;
+    });
+    defer(() => handle.close());
+    const sessionId = await rawSession(handle.url);
+    const headers = { 'mcp-session-id': sessionId };
+    const abort = new AbortController();
+    defer(() => abort.abort());
+    const waiting = fetch(handle.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: POST_ACCEPT, ...headers },
+      body: '{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"wait","arguments":{}}}',
+      signal: abort.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A neighbour id that JSON.parse confuses with it cancels nothing.
+    for (const rawId of ['9007199254740992', '9007199254740993']) {
+      const cancel = await postRaw(
+        handle.url,
+        `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":${rawId}}}`,
+        headers,
+      );
+      expect(cancel.status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(cancelled).toHaveLength(rawId.endsWith('3') ? 1 : 0);
+    }
+    // The server sends no response for a cancelled request: its POST ends without one.
+    const ended = await waiting;
+    expect(ended?.status).toBe(200);
+    expect(await ended?.text()).toBe('');
+  });
+
+  it('ends a POST whose requests were all cancelled, keeping the answers sent before', async () => {
+    const handle = await serveHttp(() => {
+      const server = new McpServer({ name: 'waiting', version: '1.0.0' });
+      server.registerTool(
+        'wait',
+        {},
+        (extra) =>
+          new Promise((resolve) =>
+            extra.signal.addEventListener('abort', () => resolve({ content: [] })),
+          ),
+      );
+      return server;
+    });
+    defer(() => handle.close());
+    const sessionId = await rawSession(handle.url);
+    const headers = { 'mcp-session-id': sessionId };
+    const waitCall = (id: string) =>
+      `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"wait","arguments":{}}}`;
+    const batch = fetch(handle.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: POST_ACCEPT, ...headers },
+      body: `[${ping('"p"')},${waitCall('"w1"')},${waitCall('1e400')}]`,
+      signal: AbortSignal.timeout(BOUND_MS),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const rawId of ['"w1"', '1e400']) {
+      const cancel = await postRaw(
+        handle.url,
+        `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":${rawId}}}`,
+        headers,
+      );
+      expect(cancel.status).toBe(202);
+    }
+    const answer = await batch;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(await answer.text())).toEqual([{ jsonrpc: '2.0', id: 'p', result: {} }]);
   });
 });

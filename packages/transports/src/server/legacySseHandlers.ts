@@ -5,38 +5,8 @@ import { BODY_TOO_LARGE, isJsonContentType, readBody } from './bodyReader';
 import { connectTarget } from './connectTarget';
 import type { HttpContext } from './httpContext';
 import { JsonRpcCode, replyError } from './httpReplies';
-import { OnceCloseTransport } from './onceCloseTransport';
-import type { RegisteredSession } from './sessionRegistry';
+import { LegacySseSession } from './legacySse';
 import { startHeartbeat } from './sseStream';
-
-/**
- * One session of the legacy HTTP+SSE transport (protocol 2024-11-05): the SDK's
- * `SSEServerTransport` on the GET stream, closed when that stream closes.
- */
-export class LegacySseSession implements RegisteredSession {
-  /** Always true: a legacy session lives exactly as long as its stream. */
-  readonly busy = true;
-  /** Unused: legacy sessions are never idle. */
-  readonly lastActive = 0;
-  /** The SDK transport (receives the POSTed messages). */
-  readonly inner: SSEServerTransport;
-  /** The transport the server is connected to. */
-  readonly transport: OnceCloseTransport;
-
-  /**
-   * @param inner - the SDK transport on the GET response
-   * @param onClosed - called once when the session closes
-   */
-  constructor(inner: SSEServerTransport, onClosed: () => void) {
-    this.inner = inner;
-    this.transport = new OnceCloseTransport(inner, onClosed);
-  }
-
-  /** Closes the session (ends the stream). */
-  close(): Promise<void> {
-    return this.transport.close();
-  }
-}
 
 /** GET on the SSE endpoint: opens a legacy session and serves it until the stream closes. */
 export async function openLegacySse(context: HttpContext, res: ServerResponse): Promise<void> {
