@@ -1,4 +1,5 @@
 import { type Attributes, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { errorMessage } from '@org/transports';
 import type { Component } from './components/component';
 
 /** The name of the tracer the framework's spans come from. */
@@ -23,7 +24,7 @@ export async function withComponentSpan<T>(
       span.recordException(error instanceof Error ? error : new Error(String(error)));
       span.setStatus({
         code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : String(error),
+        message: errorMessage(error),
       });
       throw error;
     } finally {

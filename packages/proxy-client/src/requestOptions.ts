@@ -2,6 +2,7 @@ import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.j
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { MAX_TIMER_MS, runWithContext } from '@org/core';
 import type { BackendConnector } from '@org/transports';
+import { errorMessage } from '@org/transports';
 import type { ForwardingHandlers, ForwardingTarget } from './forwardingHandlers';
 
 /** Whether a proxy client's target is a connector already (else one is made from it). @internal */
@@ -57,7 +58,7 @@ export async function forwardProgress(
     await runWithContext(target.front, () => handler(progress, target));
   } catch (error) {
     target.logger.debug(
-      `Cannot forward progress from backend ${target.backend}: ${(error as Error).message}`,
+      `Cannot forward progress from backend ${target.backend}: ${errorMessage(error)}`,
     );
   }
 }

@@ -68,12 +68,24 @@ export class ProxyError extends Error {
   }
 }
 
+/**
+ * The message of anything thrown: an `Error`'s message, else its string form.
+ *
+ * @example
+ * ```ts
+ * errorMessage(new Error('boom')); // => 'boom'
+ * errorMessage('plain'); // => 'plain'
+ * ```
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Turns anything thrown into a {@link ProxyError}, keeping one that already is. */
 export function toProxyError(
   error: unknown,
   code: ProxyErrorCode = ProxyErrorCode.Internal,
 ): ProxyError {
   if (error instanceof ProxyError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProxyError(code, message, { cause: error });
+  return new ProxyError(code, errorMessage(error), { cause: error });
 }

@@ -8,7 +8,7 @@
 export * from './client/index';
 export * from './config/index';
 export type { ProxyErrorOptions } from './errors';
-export { ProxyError, ProxyErrorCode, toProxyError } from './errors';
+export { errorMessage, ProxyError, ProxyErrorCode, toProxyError } from './errors';
 export type { Logger, LogLevelName } from './logger';
 export { createConsoleLogger, noopLogger } from './logger';
 export * from './server/index';

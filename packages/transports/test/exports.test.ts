@@ -11,8 +11,11 @@ describe('@org/transports public surface', () => {
   it('exports exactly these runtime values', () => {
     expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
       [
+        "ChildLimit",
         "ChildProcessTransport",
         "DEFAULT_INHERITED_ENV",
+        "DEFAULT_MAX_CHILDREN",
+        "DEFAULT_MAX_SESSIONS",
         "ProxyError",
         "ProxyErrorCode",
         "buildChildEnvironment",
@@ -21,6 +24,7 @@ describe('@org/transports public surface', () => {
         "createClientTransport",
         "createConnector",
         "createConsoleLogger",
+        "errorMessage",
         "inferTransportKind",
         "isConnectableServer",
         "isHttpTarget",
@@ -50,6 +54,7 @@ describe('@org/transports public surface', () => {
         "buildChildEnvironment",
         "checkConfigCommands",
         "type ChildExitInfo",
+        "ChildLimit",
         "ChildProcessTransport",
         "type ChildProcessTransportOptions",
         "type ClientTransportOptions",
@@ -63,7 +68,10 @@ describe('@org/transports public surface', () => {
         "createConnector",
         "createConsoleLogger",
         "DEFAULT_INHERITED_ENV",
+        "DEFAULT_MAX_CHILDREN",
+        "DEFAULT_MAX_SESSIONS",
         "type DisabledServerConfig",
+        "errorMessage",
         "type HttpServeOptions",
         "type HttpServerHandle",
         "type HttpTarget",

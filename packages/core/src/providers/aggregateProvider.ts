@@ -1,5 +1,5 @@
 import type { LoggingLevel, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import { type Logger, noopLogger, ProxyError, ProxyErrorCode } from '@org/transports';
+import { errorMessage, type Logger, noopLogger, ProxyError, ProxyErrorCode } from '@org/transports';
 import type { Component } from '../components/component';
 import type { Prompt } from '../components/prompt';
 import type { Resource } from '../components/resource';
@@ -31,10 +31,6 @@ const FALLBACK_CAPABILITIES: ServerCapabilities = {
   resources: { listChanged: true },
   prompts: { listChanged: true },
 };
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Serves several providers as one, in order: where two have a component with the same name

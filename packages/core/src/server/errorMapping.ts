@@ -1,5 +1,5 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { ProxyError, ProxyErrorCode } from '@org/transports';
+import { errorMessage, ProxyError, ProxyErrorCode } from '@org/transports';
 import { PromptError, ResourceError, ToolError } from '../components/errors';
 import type { ToolResult } from '../components/tool';
 
@@ -28,10 +28,6 @@ function wireError(error: McpError): McpError {
   return message === error.message ? error : protocolError(error.code, message, error.data);
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Whether an error's message was written for the client (and so is never masked). */
 function isClientFacing(error: unknown): boolean {
   return (
@@ -55,7 +51,9 @@ export function toolFailure(name: string, error: unknown, mask: boolean): ToolRe
   let text: string;
   if (error instanceof ToolError || error instanceof ProxyError) text = error.message;
   else
-    text = mask ? `Error calling tool ${name}` : `Error calling tool ${name}: ${messageOf(error)}`;
+    text = mask
+      ? `Error calling tool ${name}`
+      : `Error calling tool ${name}: ${errorMessage(error)}`;
   return { content: [{ type: 'text', text }], isError: true };
 }
 
@@ -72,9 +70,9 @@ export function requestFailure(what: string, error: unknown, mask: boolean): Mcp
     if (error.code === ProxyErrorCode.Unsupported)
       return protocolError(ErrorCode.MethodNotFound, error.message);
   }
-  if (isClientFacing(error)) return protocolError(ErrorCode.InternalError, messageOf(error));
+  if (isClientFacing(error)) return protocolError(ErrorCode.InternalError, errorMessage(error));
   return protocolError(
     ErrorCode.InternalError,
-    mask ? `Error ${what}` : `Error ${what}: ${messageOf(error)}`,
+    mask ? `Error ${what}` : `Error ${what}: ${errorMessage(error)}`,
   );
 }

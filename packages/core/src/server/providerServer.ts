@@ -6,7 +6,7 @@ import {
   type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ConnectableServer, Logger } from '@org/transports';
-import { noopLogger } from '@org/transports';
+import { errorMessage, noopLogger } from '@org/transports';
 import type { AnyComponent } from '../components/anyComponent';
 import type { ComponentKind } from '../components/component';
 import { Context } from '../context/context';
@@ -260,9 +260,7 @@ export class ProviderServer implements ConnectableServer {
       this.#sessions.delete(session);
       void session.markClosed().then((errors) => {
         for (const error of errors) {
-          this.#logger.warn(
-            `Releasing session ${session.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          this.#logger.warn(`Releasing session ${session.id} failed: ${errorMessage(error)}`);
         }
       });
     };
@@ -306,7 +304,7 @@ export class ProviderServer implements ConnectableServer {
       await runWithContext(context, () => this.providers.rootsChanged());
     } catch (error) {
       this.#logger.warn(
-        `Passing on the roots change of session ${session.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        `Passing on the roots change of session ${session.id} failed: ${errorMessage(error)}`,
       );
     } finally {
       context.finish();

@@ -8,6 +8,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { errorMessage } from '@org/transports';
 import { mergeCapabilities } from '../providers/capabilities';
 import { protocolError, RESOURCE_NOT_FOUND, requestFailure } from './errorMapping';
 import type { HandlerKit } from './handlerKit';
@@ -121,9 +122,7 @@ export function registerSessionHandlers(
         if (template) await template.unsubscribe(uri, context);
         else await resource?.unsubscribe(context);
       } catch (error) {
-        kit.logger.warn(
-          `Unsubscribing from ${uri} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        kit.logger.warn(`Unsubscribing from ${uri} failed: ${errorMessage(error)}`);
       }
       return {};
     }),

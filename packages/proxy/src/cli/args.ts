@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { errorMessage } from '@org/transports';
 import { CACHE_SCOPES } from '../provider/listCache';
 import { SESSION_STRATEGIES } from '../server/sessionStrategy';
 import {
@@ -74,7 +75,7 @@ function parseTokens(argv: readonly string[]) {
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usageError(`Unknown option: ${option}`);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

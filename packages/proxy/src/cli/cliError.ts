@@ -1,4 +1,4 @@
-import { ProxyError, ProxyErrorCode } from '@org/transports';
+import { errorMessage, ProxyError, ProxyErrorCode } from '@org/transports';
 import { CLI_NAME } from './cliConfig';
 import { USAGE_HINT } from './help';
 
@@ -37,7 +37,7 @@ function causeCode(error: unknown, message: string): string {
  * then, for a usage error, a hint to `--help`. Never a stack trace.
  */
 export function formatCliError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   const message = `${text}${causeCode(error, text)}`;
   const lines = (text.trim() === '' ? 'Unknown error' : message)
     .split('\n')

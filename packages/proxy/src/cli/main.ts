@@ -4,7 +4,7 @@
  * on SIGINT or SIGTERM, after draining the requests in flight (or when the stdio client closes
  * stdin). A second signal exits at once.
  */
-import { createConsoleLogger, type Logger } from '@org/transports';
+import { createConsoleLogger, errorMessage, type Logger } from '@org/transports';
 import { parseCliArgs } from './args';
 import { CLI_NAME, type CliConfig } from './cliConfig';
 import { EXIT_FAILURE, EXIT_OK, exitCodeFor, formatCliError } from './cliError';
@@ -31,7 +31,7 @@ function fail(error: unknown): never {
 
 /** Something failed while running and nobody handled it: one line, exit 1, no stack trace. */
 function crash(error: unknown): never {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   process.stderr.write(`${CLI_NAME}: Unexpected failure: ${message}\n`);
   process.exit(EXIT_FAILURE);
 }

@@ -19,7 +19,7 @@ import {
   templateByUriTemplate,
   unnamespaceUri,
 } from '@org/core';
-import { type Logger, noopLogger, ProxyError, ProxyErrorCode } from '@org/transports';
+import { errorMessage, type Logger, noopLogger, ProxyError, ProxyErrorCode } from '@org/transports';
 import type { ClientFactory } from '../components/clientFactory';
 import { ProxyPrompt } from '../components/proxyPrompt';
 import { ProxyResource } from '../components/proxyResource';
@@ -42,10 +42,6 @@ export interface GroupMember {
   provider: Provider;
   /** The namespace its tool and prompt names start with. */
   namespace: string;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function innerName(component: Component): string {
@@ -280,7 +276,7 @@ export class ProxyGroupProvider implements Provider {
     if (started < health.lastSuccessStart) {
       // An attempt started later answered: the backend works; this failure is old news.
       this.#logger.debug(
-        `MCP server ${member.name} failed an earlier request: ${messageOf(error)}`,
+        `MCP server ${member.name} failed an earlier request: ${errorMessage(error)}`,
       );
       return;
     }
@@ -296,7 +292,7 @@ export class ProxyGroupProvider implements Provider {
     const health = this.#of(member);
     if (started < health.lastSuccessStart) {
       this.#logger.debug(
-        `MCP server ${member.name} left out of one answer: cannot ${what}: ${messageOf(error)}`,
+        `MCP server ${member.name} left out of one answer: cannot ${what}: ${errorMessage(error)}`,
       );
       return;
     }
@@ -308,7 +304,7 @@ export class ProxyGroupProvider implements Provider {
    * (every operation would repeat the same warning otherwise); the first retry is scheduled.
    */
   #down(member: GroupMember, health: MemberHealth, what: string, error: unknown): void {
-    const message = messageOf(error);
+    const message = errorMessage(error);
     health.lastError = message;
     health.error = error;
     if (health.state === 'down') {
@@ -384,7 +380,7 @@ export class ProxyGroupProvider implements Provider {
     else if (started > health.lastSuccessStart) {
       health.lastFailureStart = Math.max(health.lastFailureStart, started);
       health.failures += 1;
-      health.lastError = messageOf(failure.error);
+      health.lastError = errorMessage(failure.error);
       health.error = failure.error;
     }
     if (health.state === 'down' && !health.timer) {
@@ -411,7 +407,7 @@ export class ProxyGroupProvider implements Provider {
       else if (outcome.skipped) {
         const health = this.#of(member);
         failed.push(`${member.name}: down (${health.lastError}); ${this.#retryNote(health)}`);
-      } else failed.push(`${member.name}: ${messageOf(outcome.error)}`);
+      } else failed.push(`${member.name}: ${errorMessage(outcome.error)}`);
     });
     if (ok.length === 0 && failed.length > 0) {
       throw new ProxyError(
@@ -636,7 +632,7 @@ export class ProxyGroupProvider implements Provider {
           .then(() => member.provider.setLogLevel?.(level))
           .catch((error: unknown) => {
             this.#logger.debug(
-              `Cannot pass the log level to MCP server ${member.name}: ${messageOf(error)}`,
+              `Cannot pass the log level to MCP server ${member.name}: ${errorMessage(error)}`,
             );
           });
         await raceDeadline(work, this.listDeadlineMs);
@@ -657,7 +653,7 @@ export class ProxyGroupProvider implements Provider {
           await member.provider.rootsChanged();
         } catch (error) {
           this.#logger.debug(
-            `Cannot pass a roots change to MCP server ${member.name}: ${messageOf(error)}`,
+            `Cannot pass a roots change to MCP server ${member.name}: ${errorMessage(error)}`,
           );
         }
       }),

@@ -74,7 +74,12 @@ export interface ProxyProviderOptions {
 /** The options of {@link ProxyProvider} a proxy passes to the provider of each backend. */
 export type ProxyCacheOptions = Pick<
   ProxyProviderOptions,
-  'cacheTtlMs' | 'cacheStore' | 'cacheScope' | 'maxCacheEntries' | 'refreshOnList' | 'forwardUnknown'
+  | 'cacheTtlMs'
+  | 'cacheStore'
+  | 'cacheScope'
+  | 'maxCacheEntries'
+  | 'refreshOnList'
+  | 'forwardUnknown'
 >;
 
 const CACHE_OPTION_KEYS: ReadonlyArray<keyof ProxyCacheOptions> = [

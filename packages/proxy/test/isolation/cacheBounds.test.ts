@@ -29,7 +29,9 @@ describe('cache partitions of forwarded credentials', () => {
     const provider = proxy.proxyProviders[0]!;
     for (let index = 0; index < 30; index++) {
       const token = `Bearer rotated-${index}`;
-      const client = await frontHttp(front.url, {}, `c${index}`, undefined, { authorization: token });
+      const client = await frontHttp(front.url, {}, `c${index}`, undefined, {
+        authorization: token,
+      });
       fronts.push(client);
       await client.client.listTools();
       expect(await callJson(client.client, 'whoami')).toMatchObject({ authorization: token });

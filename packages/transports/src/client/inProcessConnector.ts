@@ -1,6 +1,6 @@
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ProxyError, ProxyErrorCode } from '../errors';
+import { errorMessage, ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
 import { assertConnectable } from './connectGuard';
 import type {
@@ -53,7 +53,7 @@ export class InProcessConnector implements BackendConnector {
     } catch (error) {
       await clientSide.close();
       if (error instanceof ProxyError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new ProxyError(
         ProxyErrorCode.BackendUnavailable,
         `Cannot connect in-process backend ${this.name}: ${reason}`,

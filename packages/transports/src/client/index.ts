@@ -4,6 +4,7 @@
  */
 
 export { buildChildEnvironment, DEFAULT_INHERITED_ENV } from './childEnvironment';
+export { ChildLimit, DEFAULT_MAX_CHILDREN } from './childLimit';
 export type { ChildProcessTransportOptions } from './childProcessTransport';
 export { ChildProcessTransport } from './childProcessTransport';
 export type { CommandProblem } from './commandProblem';
@@ -11,8 +12,8 @@ export { commandProblem } from './commandProblem';
 export type { ClientTransportOptions } from './createConnector';
 export { createClientTransport, createConnector } from './createConnector';
 export type { RelatedRequestSource } from './relatedRequests';
-export type { RequestHeaders } from './requestHeaders';
 export { isRelatedRequestSource } from './relatedRequests';
+export type { RequestHeaders } from './requestHeaders';
 export type { ResolvedTarget } from './resolveTarget';
 export {
   inferTransportKind,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { ProxyError, ProxyErrorCode } from '../errors';
+import { errorMessage, ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
 import { buildChildEnvironment } from './childEnvironment';
 import {
@@ -117,7 +117,7 @@ export class StdioChild {
         detached: CHILDREN_IN_OWN_GROUP,
       });
     } catch (error) {
-      return Promise.reject(unavailable(name, reasonOf(error), error));
+      return Promise.reject(unavailable(name, errorMessage(error), error));
     }
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -131,7 +131,7 @@ export class StdioChild {
       signal?.addEventListener('abort', onAbort, { once: true });
       child.once('error', (error) => {
         signal?.removeEventListener('abort', onAbort);
-        reject(unavailable(name, reasonOf(error), error));
+        reject(unavailable(name, errorMessage(error), error));
       });
       child.once('spawn', () => {
         signal?.removeEventListener('abort', onAbort);
@@ -233,7 +233,7 @@ export class StdioChild {
     try {
       signalChild(this.#live, signal);
     } catch (error) {
-      this.#logger.warn(`Cannot signal backend ${this.name}: ${reasonOf(error)}`);
+      this.#logger.warn(`Cannot signal backend ${this.name}: ${errorMessage(error)}`);
     }
   }
 
@@ -242,11 +242,11 @@ export class StdioChild {
     child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(chunk));
     child.stdout?.on('error', (error) => this.#attachment?.error(error));
     child.stdin?.on('error', (error) => {
-      this.#logger.debug(`Backend ${this.name} stdin: ${reasonOf(error)}`);
+      this.#logger.debug(`Backend ${this.name} stdin: ${errorMessage(error)}`);
     });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => this.#onStderr(chunk));
-    child.on('error', (error) => this.#logger.warn(`Backend ${this.name}: ${reasonOf(error)}`));
+    child.on('error', (error) => this.#logger.warn(`Backend ${this.name}: ${errorMessage(error)}`));
     child.once('exit', (code, signal) => this.#onExit(code, signal));
     child.once('close', () => this.#report());
   }
@@ -281,7 +281,7 @@ export class StdioChild {
     try {
       this.#options.onStderr?.(chunk);
     } catch (error) {
-      this.#logger.warn(`onStderr of backend ${this.name} threw: ${reasonOf(error)}`);
+      this.#logger.warn(`onStderr of backend ${this.name} threw: ${errorMessage(error)}`);
     }
   }
 
@@ -317,7 +317,7 @@ export class StdioChild {
     try {
       this.#options.onExit?.(info);
     } catch (error) {
-      this.#logger.warn(`onExit of backend ${this.name} threw: ${reasonOf(error)}`);
+      this.#logger.warn(`onExit of backend ${this.name} threw: ${errorMessage(error)}`);
     }
   }
 
@@ -339,8 +339,4 @@ function unavailable(name: string, reason: string, cause: unknown): ProxyError {
       cause,
     },
   );
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type Logger, noopLogger } from '../logger';
+import { ChildSlots } from './childLimit';
 import { ChildProcessTransport, leaseChild } from './childProcessTransport';
 import { assertConnectable } from './connectGuard';
 import { type StdioChild, stdioTargetName } from './stdioChild';
@@ -29,6 +30,7 @@ export class StdioConnector implements BackendConnector {
   readonly #logger: Logger;
   readonly #children = new Set<StdioChild>();
   readonly #open = new Set<ChildProcessTransport>();
+  readonly #slots: ChildSlots;
   #idle: StdioChild | undefined;
   #closed = false;
 
@@ -40,6 +42,7 @@ export class StdioConnector implements BackendConnector {
     this.#target = target;
     this.name = stdioTargetName(target);
     this.#logger = options.logger ?? noopLogger;
+    this.#slots = new ChildSlots(options.childLimit, this.name);
     this.#options = { ...options, onExit: (exit) => this.#onExit(exit, options) };
   }
 
@@ -56,11 +59,13 @@ export class StdioConnector implements BackendConnector {
       signal: options.signal,
     });
     const idle = this.#takeIdle();
-    leaseChild(transport, {
+    // Throws, spawning nothing, when a new child would exceed the shared childLimit.
+    const lease = this.#slots.guard({
       child: idle,
       spawned: (child) => this.#children.add(child),
       release: (child) => this.#release(transport, child),
     });
+    leaseChild(transport, lease);
     this.#open.add(transport);
     return transport;
   }
@@ -99,6 +104,7 @@ export class StdioConnector implements BackendConnector {
   }
 
   #onExit(exit: ChildExitInfo, options: ConnectorOptions): void {
+    this.#slots.exited(exit.pid);
     for (const child of this.#children) {
       if (child.pid === exit.pid) this.#children.delete(child);
     }

@@ -128,6 +128,13 @@ export interface ConnectorOptions {
    * next connect; this callback only reports.
    */
   onExit?: (exit: ChildExitInfo) => void;
+  /**
+   * A limit on the stdio children running at once, shared by the connectors given the same
+   * {@link ChildLimit}: a connection that would start one more child beyond it is refused with
+   * a `BACKEND_UNAVAILABLE` error naming the backend and the limit. None by default
+   * (`createProxy` makes one per proxy from its `maxChildren`).
+   */
+  childLimit?: import('./childLimit').ChildLimit;
 }
 
 /** How a stdio child ended, as reported to {@link ConnectorOptions.onExit}. */

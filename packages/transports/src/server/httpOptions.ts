@@ -9,6 +9,8 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 /** The default interval of SSE `: ping` comment lines. */
 export const DEFAULT_SSE_KEEP_ALIVE_MS = 15_000;
+/** The most client sessions (streamable HTTP and legacy SSE together) open at once by default. */
+export const DEFAULT_MAX_SESSIONS = 1000;
 
 /** {@link HttpServeOptions} with every default applied and every derived value computed once. */
 export interface ResolvedHttpOptions {
@@ -32,6 +34,8 @@ export interface ResolvedHttpOptions {
   cors: boolean | ReadonlySet<string>;
   maxBodyBytes: number;
   sessionIdleTimeoutMs: number;
+  /** The most open sessions (streamable HTTP and SSE together); `Infinity` for no limit. */
+  maxSessions: number;
   sseKeepAliveMs: number;
   healthPath: string;
   logger: Logger;
@@ -53,6 +57,14 @@ function checkPath(field: string, value: string): string {
 
 function checkCount(field: string, value: number, min: number): number {
   if (!Number.isFinite(value) || value < min) throw invalid(field, value);
+  return value;
+}
+
+/** `maxSessions`: a whole number, `0` (or `Infinity`) for no limit. */
+function sessionLimit(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_SESSIONS;
+  if (value === Number.POSITIVE_INFINITY || value === 0) return Number.POSITIVE_INFINITY;
+  if (!Number.isSafeInteger(value) || value < 0) throw invalid('maxSessions', value);
   return value;
 }
 
@@ -88,6 +100,7 @@ export function resolveHttpOptions(options: HttpServeOptions): ResolvedHttpOptio
       options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_IDLE_TIMEOUT_MS,
       0,
     ),
+    maxSessions: sessionLimit(options.maxSessions),
     sseKeepAliveMs: checkCount(
       'sseKeepAliveMs',
       options.sseKeepAliveMs ?? DEFAULT_SSE_KEEP_ALIVE_MS,

@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { HttpContext } from './httpContext';
 import { JsonRpcCode, replyEmpty, replyError, replyJson, responseGone } from './httpReplies';
 import { openLegacySse, postLegacyMessage } from './legacySseHandlers';
+import { refuseAtSessionLimit } from './sessionLimit';
 import {
   handleStreamableDelete,
   handleStreamableGet,
@@ -85,6 +86,8 @@ async function dispatch(
     if (method === 'GET') return handleStreamableGet(context, req, res);
     if (method === 'DELETE') return handleStreamableDelete(context, req, res);
   } else if (endpoint === 'sse' && method === 'GET') {
+    // openLegacySse registers the session synchronously: no other request can slip in between.
+    if (refuseAtSessionLimit(context, res)) return;
     return openLegacySse(context, res);
   } else if (endpoint === 'messages' && method === 'POST') {
     const url = req.url ?? '';

@@ -7,6 +7,7 @@ import { connectTarget } from './connectTarget';
 import { type HttpContext, messageExtra } from './httpContext';
 import { JsonRpcCode, replyEmpty, replyError } from './httpReplies';
 import { type ParsedMessages, parseJsonRpcBody } from './jsonRpcBody';
+import { refuseAtSessionLimit } from './sessionLimit';
 import { StreamableHttpTransport } from './streamableHttpTransport';
 import type { SessionInfo } from './types';
 
@@ -92,6 +93,7 @@ async function openSession(
     const message = 'Invalid Request: Only one initialization request is allowed';
     return replyError(res, 400, { code: JsonRpcCode.InvalidRequest, message });
   }
+  if (refuseAtSessionLimit(context, res)) return;
   const { sessions, options } = context;
   const sessionId = randomUUID();
   const transport = new StreamableHttpTransport({

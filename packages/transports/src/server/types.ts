@@ -70,6 +70,15 @@ export interface HttpServeOptions {
   /** Close a session after this long without requests or an open stream. 0 disables. @default 1800000 */
   sessionIdleTimeoutMs?: number;
   /**
+   * The most client sessions open at once, streamable HTTP and legacy SSE together. Beyond it
+   * a new session is refused with HTTP 503, `Retry-After` and a JSON-RPC error (-32000) naming
+   * the limit (an `initialize` POST, or the GET of a legacy SSE stream); open sessions keep
+   * working, and a session that ends (DELETE, idle timeout, disconnect) makes room again.
+   * `0` (or `Infinity`) for no limit. Stateless mode has no sessions and ignores it.
+   * @default 1000
+   */
+  maxSessions?: number;
+  /**
    * How often an open SSE stream gets a `: ping` comment line, so that proxies and clients do
    * not drop it as idle. 0 disables.
    * @default 15000
