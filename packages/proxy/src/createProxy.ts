@@ -8,6 +8,7 @@ import { type ForwardingHandlers, ProxyClient, type ProxyClientOptions } from '@
 import {
   type BackendConnector,
   type BackendTarget,
+  ChildLimit,
   type ConnectorOptions,
   type McpConfig,
   type McpServerEntry,
@@ -66,6 +67,17 @@ export interface CreateProxyOptions
   reconnect?: ProxyClientOptions['reconnect'];
   /** Namespace a config's only server too (names then do not change from 1 to N servers). @default false */
   namespaceSingleServer?: boolean;
+  /**
+   * The most stdio backend children this proxy runs at once, across all its command backends
+   * (one {@link ChildLimit} per proxy). With `per-session` each client session starts its own
+   * child: beyond the limit a new session's backend is refused with a `BACKEND_UNAVAILABLE`
+   * error naming the backend and the limit (the client's `initialize` or first request fails),
+   * instead of forking without end. Children that exit (their sessions ended) make room again.
+   * `0` for no limit. A `connector.childLimit` given explicitly wins (share one between
+   * proxies); connectors and `ProxyClient`s passed in as the target keep their own options.
+   * @default 100
+   */
+  maxChildren?: number;
 }
 
 function isConfig(target: ProxyTarget): target is McpConfig {
@@ -131,14 +143,20 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
     handlers: _handlers,
     connector: _connector,
     reconnect: _reconnect,
+    maxChildren,
     ...serverOptions
   } = options;
+  // One limit for every stdio connector this proxy makes.
+  const limited: CreateProxyOptions = {
+    ...options,
+    connector: { childLimit: new ChildLimit(maxChildren), ...options.connector },
+  };
   if (isConfig(target)) {
     const config = parseMcpConfig(target);
     const entries = mcpConfigServers(config);
     const namespaced = entries.length > 1 || namespaceSingleServer;
     const backends = entries.map((entry) => {
-      const base = new ProxyClient(entry.target, clientOptions(options, entry.name));
+      const base = new ProxyClient(entry.target, clientOptions(limited, entry.name));
       return {
         ...backendFor(base, strategy, entry.name),
         ...(namespaced ? { namespace: namespaceFor(entry.name) } : {}),
@@ -150,6 +168,6 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
   const base =
     target instanceof ProxyClient
       ? target
-      : new ProxyClient(target as BackendTarget, clientOptions(options));
+      : new ProxyClient(target as BackendTarget, clientOptions(limited));
   return new ProxyServer({ ...serverOptions, backends: [backendFor(base, strategy, base.name)] });
 }

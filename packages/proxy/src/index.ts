@@ -127,10 +127,13 @@ export type {
 } from '@org/transports';
 // What a proxy author needs from @org/transports.
 export {
+  ChildLimit,
   createClientTransport,
   createConnector,
   createConsoleLogger,
   DEFAULT_INHERITED_ENV,
+  DEFAULT_MAX_CHILDREN,
+  DEFAULT_MAX_SESSIONS,
   loadMcpConfig,
   noopLogger,
   ProxyError,

@@ -34,6 +34,9 @@ const OPTIONS = {
   stateless: { type: 'boolean' },
   'allowed-host': { type: 'string', multiple: true },
   cors: { type: 'boolean' },
+  'max-sessions': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'max-body': { type: 'string' },
   strategy: { type: 'string' },
   'cache-ttl': { type: 'string' },
   'cache-scope': { type: 'string' },
@@ -43,6 +46,7 @@ const OPTIONS = {
   'list-deadline': { type: 'string' },
   'forward-header': { type: 'string', multiple: true },
   env: { type: 'string', multiple: true },
+  'max-children': { type: 'string' },
   name: { type: 'string' },
   'log-level': { type: 'string' },
   'drain-timeout': { type: 'string' },
@@ -51,6 +55,11 @@ const OPTIONS = {
 } as const;
 
 type Values = ReturnType<typeof parseTokens>['values'];
+
+/** `--max-sessions` and `--max-children`: 0 means no limit. */
+const LIMIT_RANGE = { min: 0, max: 1_000_000 };
+/** `--max-body`: at least one byte, at most 1 GiB. */
+const BODY_RANGE = { min: 1, max: 1024 * 1024 * 1024 };
 
 /** Options that only mean something when serving HTTP. */
 const HTTP_ONLY = [
@@ -61,6 +70,9 @@ const HTTP_ONLY = [
   'stateless',
   'allowed-host',
   'cors',
+  'max-sessions',
+  'idle-timeout',
+  'max-body',
 ] as const;
 
 /** Turns `util.parseArgs` errors (long, with advice) into short usage errors naming the option. */
@@ -136,6 +148,15 @@ function parseHttp(values: Values, stdio: boolean, env: NodeJS.ProcessEnv): CliH
     stateless: values.stateless ?? false,
     allowedHosts: (values['allowed-host'] ?? []).map(hostValue),
     cors: values.cors ?? false,
+    ...(values['max-sessions'] !== undefined
+      ? { maxSessions: integer(values['max-sessions'], '--max-sessions', LIMIT_RANGE) }
+      : {}),
+    ...(values['idle-timeout'] !== undefined
+      ? { sessionIdleTimeoutMs: milliseconds(values['idle-timeout'], '--idle-timeout', 0) }
+      : {}),
+    ...(values['max-body'] !== undefined
+      ? { maxBodyBytes: integer(values['max-body'], '--max-body', BODY_RANGE) }
+      : {}),
   };
 }
 
@@ -187,6 +208,9 @@ export function parseCliArgs(
   }
   if (values['list-deadline'] !== undefined) {
     config.listDeadlineMs = milliseconds(values['list-deadline'], '--list-deadline', 1);
+  }
+  if (values['max-children'] !== undefined) {
+    config.maxChildren = integer(values['max-children'], '--max-children', LIMIT_RANGE);
   }
   if (values['drain-timeout'] !== undefined) {
     config.drainTimeoutMs = milliseconds(values['drain-timeout'], '--drain-timeout', 0);

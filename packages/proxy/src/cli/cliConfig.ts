@@ -58,6 +58,16 @@ export interface CliHttpConfig {
   allowedHosts: string[];
   /** Answer CORS preflights and add CORS headers. @default false */
   cors: boolean;
+  /**
+   * The most client sessions open at once (streamable HTTP and SSE together), when set; `0`
+   * for no limit. Beyond it a new session gets HTTP 503 with `Retry-After`.
+   * @default 1000
+   */
+  maxSessions?: number;
+  /** Close a client session idle this long, in milliseconds, when set; `0` never. @default 1800000 */
+  sessionIdleTimeoutMs?: number;
+  /** The largest request body accepted, in bytes, when set (413 above). @default 4194304 */
+  maxBodyBytes?: number;
 }
 
 /** A validated command line: everything {@link runCli} needs to run a proxy. */
@@ -84,6 +94,12 @@ export interface CliConfig {
   listDeadlineMs?: number;
   /** HTTP headers of client requests passed on to HTTP backends. */
   forwardHeaders: string[];
+  /**
+   * The most stdio backend children running at once, across all command backends, when set;
+   * `0` for no limit. Beyond it a new session's backend is refused with an error naming it.
+   * @default 100
+   */
+  maxChildren?: number;
   /** The lowest level logged to standard error. @default 'info' */
   logLevel: LogLevelName;
   /** The server name announced to clients. @default 'org-mcp-proxy' */

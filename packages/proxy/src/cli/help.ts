@@ -30,6 +30,13 @@ Front (how clients reach the proxy):
   --allowed-host <host>         Accept this Host header too (repeatable); loopback names are
                                 always accepted
   --cors                        Answer CORS preflights and add CORS headers
+  --max-sessions <n>            The most client sessions open at once, streamable HTTP and
+                                SSE together (default 1000; 0 no limit); beyond it a new
+                                session gets 503 with Retry-After, open ones keep working
+  --idle-timeout <ms>           Close a client session idle this long (default 1800000, 30
+                                minutes; 0 never)
+  --max-body <bytes>            The largest request body accepted (default 4194304, 4 MiB);
+                                larger ones get 413
 
 Backend:
   --strategy <name>             per-session (default): one backend session per client
@@ -52,6 +59,9 @@ Backend:
                                 (repeatable; none by default)
   --env <KEY=VALUE>             Add a variable to a command backend's environment
                                 (repeatable); it gets only PATH, HOME and a few safe others
+  --max-children <n>            The most command backend children running at once, for all
+                                servers together (default 100; 0 no limit); beyond it a new
+                                client session's backend is refused with an error naming it
 
 General:
   --name <name>                 Server name announced to clients (default ${CLI_NAME})

@@ -8,9 +8,10 @@ import { createConsoleLogger, errorMessage, type Logger } from '@org/transports'
 import { parseCliArgs } from './args';
 import { CLI_NAME, type CliConfig } from './cliConfig';
 import { EXIT_FAILURE, EXIT_OK, exitCodeFor, formatCliError } from './cliError';
+import type { CliDrainResult } from './drainGate';
 import { helpText } from './help';
 import { packageVersion } from './packageVersion';
-import { type CliDrainResult, type CliHandle, processIo, runCli } from './run';
+import { type CliHandle, processIo, runCli } from './run';
 
 /** How long closing may take (after the drain) before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 10_000;

@@ -88,7 +88,7 @@ export class ChildSlots {
     if (!reuse && !limit.take()) {
       throw new ProxyError(
         ProxyErrorCode.BackendUnavailable,
-        `Cannot start backend ${this.#name}: the proxy's limit of ${limit.max} child processes (maxChildren, --max-children) is reached; retry when a session ends`,
+        `Cannot start backend ${this.#name}: the proxy's limit of ${limit.max} child process${limit.max === 1 ? '' : 'es'} (maxChildren, --max-children) is reached; retry when a session ends`,
         { data: { maxChildren: limit.max, running: limit.running } },
       );
     }
@@ -102,10 +102,12 @@ export class ChildSlots {
         this.#byPid.add(child.pid);
         lease.spawned(child);
       },
-      release: (child: StdioChild | undefined) => {
+      release: async (child: StdioChild | undefined) => {
         if (reserved) limit.give();
         reserved = false;
-        return lease.release(child);
+        await lease.release(child);
+        // Killed (not kept): free the place now rather than when the exit is reported.
+        if (child !== undefined && !child.alive) this.exited(child.pid);
       },
     };
   }

@@ -23,6 +23,8 @@ export interface HttpContext {
   readonly statelessTransports: Set<StreamableHttpTransport>;
   /** Set once `close()` started: new requests get 503. */
   closing: boolean;
+  /** Set once `drain()` started: new sessions get 503, open ones keep being served. */
+  draining: boolean;
 }
 
 /** The `extra` handed to the server with each message of a request. */

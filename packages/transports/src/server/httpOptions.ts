@@ -1,6 +1,13 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { ProxyError, ProxyErrorCode } from '../errors';
 import { type Logger, noopLogger } from '../logger';
+import {
+  DEFAULT_EVENT_STORE_MAX_BYTES,
+  DEFAULT_EVENT_STORE_MAX_EVENTS,
+  type EventStore,
+  InMemoryEventStore,
+} from './eventStore';
+import { DEFAULT_MAX_SSE_QUEUE_BYTES } from './sseStream';
 import type { HttpServeOptions } from './types';
 
 /** The largest request body accepted by default: 4 MiB. */
@@ -11,6 +18,15 @@ export const DEFAULT_SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const DEFAULT_SSE_KEEP_ALIVE_MS = 15_000;
 /** The most client sessions (streamable HTTP and legacy SSE together) open at once by default. */
 export const DEFAULT_MAX_SESSIONS = 1000;
+
+/** A POST unanswered this long switches to SSE with a priming event by default: 1 s. */
+export const DEFAULT_SSE_PRIME_AFTER_MS = 1000;
+/**
+ * A session whose GET stream dropped and whose client sent nothing since is closed after this
+ * long by default: 60 s.
+ */
+export const DEFAULT_CLIENT_GONE_GRACE_MS = 60_000;
+export { DEFAULT_MAX_SSE_QUEUE_BYTES };
 
 /** {@link HttpServeOptions} with every default applied and every derived value computed once. */
 export interface ResolvedHttpOptions {
@@ -37,6 +53,14 @@ export interface ResolvedHttpOptions {
   /** The most open sessions (streamable HTTP and SSE together); `Infinity` for no limit. */
   maxSessions: number;
   sseKeepAliveMs: number;
+  /** The event store of streamable HTTP sessions; undefined when resumability is off. */
+  eventStore: EventStore | undefined;
+  /** How long an unanswered POST waits before it switches to SSE with a priming event. */
+  ssePrimeAfterMs: number;
+  /** The most bytes queued for one SSE stream. */
+  maxSseQueueBytes: number;
+  /** Close a session this long after its GET stream dropped and its client fell silent; 0: never. */
+  clientGoneGraceMs: number;
   healthPath: string;
   logger: Logger;
 }
@@ -66,6 +90,19 @@ function sessionLimit(value: number | undefined): number {
   if (value === Number.POSITIVE_INFINITY || value === 0) return Number.POSITIVE_INFINITY;
   if (!Number.isSafeInteger(value) || value < 0) throw invalid('maxSessions', value);
   return value;
+}
+
+/** The event store of the options: the given one, none (`false`), or a bounded in-memory one. */
+function eventStoreOf(options: HttpServeOptions): EventStore | undefined {
+  if (options.eventStore === false || options.stateless === true) return undefined;
+  if (options.eventStore !== undefined) return options.eventStore;
+  const maxEvents = options.eventStoreMaxEvents ?? DEFAULT_EVENT_STORE_MAX_EVENTS;
+  const maxBytes = options.eventStoreMaxBytes ?? DEFAULT_EVENT_STORE_MAX_BYTES;
+  if (!Number.isSafeInteger(maxEvents) || maxEvents < 1)
+    throw invalid('eventStoreMaxEvents', maxEvents);
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
+    throw invalid('eventStoreMaxBytes', maxBytes);
+  return new InMemoryEventStore({ maxEvents, maxBytes });
 }
 
 /**
@@ -104,6 +141,22 @@ export function resolveHttpOptions(options: HttpServeOptions): ResolvedHttpOptio
     sseKeepAliveMs: checkCount(
       'sseKeepAliveMs',
       options.sseKeepAliveMs ?? DEFAULT_SSE_KEEP_ALIVE_MS,
+      0,
+    ),
+    eventStore: eventStoreOf(options),
+    ssePrimeAfterMs: checkCount(
+      'ssePrimeAfterMs',
+      options.ssePrimeAfterMs ?? DEFAULT_SSE_PRIME_AFTER_MS,
+      0,
+    ),
+    maxSseQueueBytes: checkCount(
+      'maxSseQueueBytes',
+      options.maxSseQueueBytes ?? DEFAULT_MAX_SSE_QUEUE_BYTES,
+      1,
+    ),
+    clientGoneGraceMs: checkCount(
+      'clientGoneGraceMs',
+      options.clientGoneGraceMs ?? DEFAULT_CLIENT_GONE_GRACE_MS,
       0,
     ),
     healthPath: checkPath('healthPath', options.healthPath ?? '/health'),

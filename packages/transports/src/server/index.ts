@@ -2,7 +2,22 @@
  * Serving MCP clients: streamable HTTP and legacy SSE ({@link serveHttp}), stdio
  * ({@link serveStdio}) and in-memory ({@link serveInMemory}).
  */
-export { DEFAULT_MAX_SESSIONS } from './httpOptions';
+export type {
+  EventStore,
+  InMemoryEventStoreOptions,
+  StoredEvent,
+} from './eventStore';
+export {
+  DEFAULT_EVENT_STORE_MAX_BYTES,
+  DEFAULT_EVENT_STORE_MAX_EVENTS,
+  InMemoryEventStore,
+} from './eventStore';
+export {
+  DEFAULT_CLIENT_GONE_GRACE_MS,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_MAX_SSE_QUEUE_BYTES,
+  DEFAULT_SSE_PRIME_AFTER_MS,
+} from './httpOptions';
 export { serveHttp } from './serveHttp';
 export { serveInMemory } from './serveInMemory';
 export { serveStdio } from './serveStdio';

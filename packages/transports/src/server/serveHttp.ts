@@ -76,6 +76,7 @@ export async function serveHttp(
     sseSessions: new SessionRegistry({ ...registryOptions, idleTimeoutMs: 0 }),
     statelessTransports: new Set(),
     closing: false,
+    draining: false,
   };
   server.on('request', createRequestListener(context));
   const base = `http://${formatHost(resolved.host)}:${port}`;
@@ -91,6 +92,14 @@ export async function serveHttp(
     host: resolved.host,
     port,
     sessionCount: () => context.sessions.size + context.sseSessions.size,
+    drain: () => {
+      if (context.draining || context.closing) return;
+      // Connections stay open and accepted: an HTTP session is not a connection, and a client
+      // of an open session may need a new one to send its next message (the answer to a
+      // sampling request of a call that is finishing).
+      context.draining = true;
+      resolved.logger.info('Draining: no new sessions are accepted');
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

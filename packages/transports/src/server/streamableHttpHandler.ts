@@ -100,6 +100,10 @@ async function openSession(
     sessionId,
     logger: options.logger,
     keepAliveMs: options.sseKeepAliveMs,
+    maxSseQueueBytes: options.maxSseQueueBytes,
+    primeAfterMs: options.ssePrimeAfterMs,
+    clientGoneGraceMs: options.clientGoneGraceMs,
+    ...(options.eventStore === undefined ? {} : { eventStore: options.eventStore }),
     onClosed: () => {
       sessions.delete(sessionId);
       options.logger.info(`Streamable HTTP session closed: ${sessionId.slice(0, 8)}`);
@@ -123,6 +127,7 @@ async function postStateless(
   const transport: StreamableHttpTransport = new StreamableHttpTransport({
     logger: context.options.logger,
     keepAliveMs: context.options.sseKeepAliveMs,
+    maxSseQueueBytes: context.options.maxSseQueueBytes,
     closeWhenIdle: true,
     onClosed: () => live.delete(transport),
   });
@@ -174,12 +179,16 @@ export async function handleStreamablePost(
   transport.handlePost(res, body, messageExtra(context, req));
 }
 
-/** GET on the streamable HTTP endpoint: opens the session's standalone SSE stream. */
-export function handleStreamableGet(
+/**
+ * GET on the streamable HTTP endpoint: opens the session's standalone SSE stream, or with
+ * `Last-Event-ID` resumes the stream of that event (400 for an id that is not an event of the
+ * session, 409 when that stream is open elsewhere, 410 when its events are no longer held).
+ */
+export async function handleStreamableGet(
   context: HttpContext,
   req: IncomingMessage,
   res: ServerResponse,
-): void {
+): Promise<void> {
   if (context.options.stateless) {
     replyError(res, 405, STATELESS_METHOD);
     return;
@@ -192,6 +201,16 @@ export function handleStreamableGet(
   if (!checkProtocolVersion(req, res)) return;
   const transport = sessionOf(context, req, res);
   if (transport === undefined) return;
+  const lastEventId = req.headers['last-event-id'];
+  if (typeof lastEventId === 'string' && lastEventId !== '') {
+    const refusal = await transport.resumeStream(res, lastEventId);
+    if (refusal === undefined) return;
+    if (refusal.status === 404) replyError(res, 404, SESSION_NOT_FOUND);
+    else {
+      replyError(res, refusal.status, { code: JsonRpcCode.ServerError, message: refusal.message });
+    }
+    return;
+  }
   if (!transport.openStandaloneStream(res)) {
     const message = 'Conflict: Only one SSE stream is allowed per session';
     replyError(res, 409, { code: JsonRpcCode.ServerError, message });

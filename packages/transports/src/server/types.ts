@@ -1,6 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ConnectableServer } from '../client/targets';
 import type { Logger } from '../logger';
+import type { EventStore } from './eventStore';
 
 /** What a server factory learns about the client session it is asked to serve. */
 export interface SessionInfo {
@@ -85,6 +86,42 @@ export interface HttpServeOptions {
    */
   sseKeepAliveMs?: number;
   /**
+   * Where the SSE events of each streamable HTTP session are kept so that a client that lost a
+   * stream can resume it: a GET with `Last-Event-ID` replays what followed that event on its
+   * stream (a POST's response stream or the standalone GET stream). The default keeps them in
+   * memory, bounded per session by `eventStoreMaxEvents` and `eventStoreMaxBytes` (oldest
+   * evicted first), and releases them when the session ends. `false` turns resumability off
+   * (events carry no ids). Stateless mode keeps no events.
+   * @default an InMemoryEventStore
+   */
+  eventStore?: EventStore | false;
+  /** The most events the default event store keeps per session. @default 1000 */
+  eventStoreMaxEvents?: number;
+  /** The most bytes of event data the default event store keeps per session. @default 4194304 */
+  eventStoreMaxBytes?: number;
+  /**
+   * A POST whose answer has not come after this long switches to an SSE stream and sends a
+   * priming event (an event id and no data), so that a client that loses the connection while
+   * a slow tool runs can resume it and still get the result. Quicker answers stay plain JSON.
+   * `0` switches at once. Only with resumability on (stateful mode, an event store).
+   * @default 1000
+   */
+  ssePrimeAfterMs?: number;
+  /**
+   * The most bytes queued for one SSE stream whose client does not read (our queue plus the
+   * socket's buffer). Beyond it the stream is closed (logged at warn level); with resumability
+   * on, its events can still be replayed from the event store.
+   * @default 8388608
+   */
+  maxSseQueueBytes?: number;
+  /**
+   * Close a streamable HTTP session, and what it owns, when its standalone GET stream dropped
+   * and nothing came from its client (no POST, no new GET) for this long. A session that never
+   * opened a GET stream is left to `sessionIdleTimeoutMs`. 0 disables.
+   * @default 60000
+   */
+  clientGoneGraceMs?: number;
+  /**
    * The health endpoint: `GET` answers 200 with `{"status":"ok","sessions":N}`. It is
    * host-checked but exempt from `authToken`, so that probes need no credentials.
    * @default '/health'
@@ -106,6 +143,13 @@ export interface HttpServerHandle extends AsyncDisposable {
   readonly port: number;
   /** The number of open client sessions (streamable HTTP and SSE). */
   sessionCount(): number;
+  /**
+   * Starts a graceful shutdown: a request that would open a session (an `initialize`, a legacy
+   * SSE GET) gets 503 with `Retry-After`, while the sessions already open keep being served
+   * (their calls finish, their clients' answers to sampling or elicitation get through, on new
+   * connections too: an HTTP session is not a connection). Call `close()` once they are done.
+   */
+  drain(): void;
   /** Stops accepting connections, closes every session and resolves when all is released. */
   close(): Promise<void>;
 }

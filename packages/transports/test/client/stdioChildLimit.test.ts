@@ -76,7 +76,9 @@ describe('stdio childLimit', () => {
     );
     cleanup.push(() => missing.close());
     const ghost = newClient();
-    await expect(ghost.connect(await missing.connect())).rejects.toThrow(/Cannot start backend ghost/);
+    await expect(ghost.connect(await missing.connect())).rejects.toThrow(
+      /Cannot start backend ghost/,
+    );
     expect(limit.running).toBe(0);
 
     const kept = connector(limit, 'kept', true);

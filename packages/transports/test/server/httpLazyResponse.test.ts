@@ -188,7 +188,8 @@ describe('serveHttp lazy responses', () => {
       warn() {},
       error() {},
     };
-    const handle = await serve({ logger });
+    // Without resumability (with it, the result is kept for a resume: see httpResumability.test.ts).
+    const handle = await serve({ logger, eventStore: false });
     const sessionId = await rawSession(handle.url, { elicitation: { form: {} } });
     const headers = { 'mcp-session-id': sessionId };
     const abort = new AbortController();
