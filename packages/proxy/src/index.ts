@@ -114,16 +114,20 @@ export type {
   BackendTarget,
   ClientTransportOptions,
   ConnectableServer,
+  EventStore,
+  EventStoreUsage,
   HttpServeOptions,
   HttpServerHandle,
   HttpTarget,
   InMemoryConnection,
+  InMemoryEventStoreOptions,
   InProcessTarget,
   Logger,
   McpConfig,
   StdioServeOptions,
   StdioServerHandle,
   StdioTarget,
+  StoredEvent,
 } from '@org/transports';
 // What a proxy author needs from @org/transports.
 export {
@@ -134,6 +138,7 @@ export {
   DEFAULT_INHERITED_ENV,
   DEFAULT_MAX_CHILDREN,
   DEFAULT_MAX_SESSIONS,
+  InMemoryEventStore,
   loadMcpConfig,
   noopLogger,
   ProxyError,

@@ -84,6 +84,7 @@ describe('@org/transports public surface', () => {
         "type DisabledServerConfig",
         "errorMessage",
         "type EventStore",
+        "type EventStoreUsage",
         "type HttpServeOptions",
         "type HttpServerHandle",
         "type HttpTarget",

@@ -20,8 +20,8 @@ export interface StoredEvent {
  * Unlike the SDK's `EventStore`, the transport makes the event ids itself (they encode the
  * session and the stream) and the store is scoped by session id: it is an ordered log per
  * session. Every method may return a promise, so that a shared store (Redis, say) can plug in;
- * the transport calls {@link append} in the order the events are sent and waits for every
- * append to settle before it asks for a replay.
+ * the transport calls {@link EventStore.append} in the order the events are sent and waits for
+ * every append to settle before it asks for a replay.
  */
 export interface EventStore {
   /** Records an event of a session, after every event recorded for it before. */
@@ -48,6 +48,14 @@ export interface InMemoryEventStoreOptions {
    * @default 4194304
    */
   maxBytes?: number;
+}
+
+/** What an {@link InMemoryEventStore} holds for one session. */
+export interface EventStoreUsage {
+  /** The number of events held. */
+  events: number;
+  /** Their size in bytes (UTF-8 data plus ids). */
+  bytes: number;
 }
 
 interface SessionLog {
@@ -85,7 +93,7 @@ export class InMemoryEventStore implements EventStore {
   }
 
   /** The events and bytes held for a session. */
-  usage(sessionId: string): { events: number; bytes: number } {
+  usage(sessionId: string): EventStoreUsage {
     const log = this.#sessions.get(sessionId);
     return { events: log?.events.length ?? 0, bytes: log?.totalBytes ?? 0 };
   }

@@ -4,6 +4,7 @@
  */
 export type {
   EventStore,
+  EventStoreUsage,
   InMemoryEventStoreOptions,
   StoredEvent,
 } from './eventStore';

@@ -291,16 +291,16 @@ export class StreamableHttpTransport implements Transport, ExchangeOwner {
       this.#logger.warn('Reading SSE events for a resume failed', error);
       events = undefined;
     }
+    if (this.#closed || this.#closeRequested) {
+      stream?.cancelResume();
+      return { status: 404, message: 'Session not found' };
+    }
     if (events === undefined) {
       stream?.cancelResume();
       return {
         status: 410,
         message: `Gone: the events after this Last-Event-ID are no longer held: ${shown}`,
       };
-    }
-    if (this.#closed || this.#closeRequested) {
-      stream?.cancelResume();
-      return { status: 404, message: 'Session not found' };
     }
     if (responseGone(res)) {
       stream?.cancelResume();

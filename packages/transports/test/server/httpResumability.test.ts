@@ -4,7 +4,13 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { waitFor } from '@org/test-utils';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type HttpServeOptions, InMemoryEventStore, serveHttp } from '../../src/server/index';
+import {
+  type EventStore,
+  type HttpServeOptions,
+  InMemoryEventStore,
+  type StoredEvent,
+  serveHttp,
+} from '../../src/server/index';
 import { callRequest, rawSession, useCleanup } from './fixtures/http';
 import { openStream, type RawEvent } from './fixtures/sseClient';
 import { buildTestServer, textOf } from './fixtures/testServers';
@@ -296,5 +302,77 @@ describe('streamable HTTP resumability (Last-Event-ID)', () => {
     release.open();
     expect(textOf(await result)).toBe('released sdk');
     expect(tokens[0]).toMatch(EVENT_ID);
+  });
+
+  it('works with an async store: events sent while a slow replay runs arrive once, in order', async () => {
+    const inner = new InMemoryEventStore();
+    const appended: string[] = [];
+    let replaying: (() => void) | undefined;
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const store: EventStore = {
+      append: async (sessionId: string, event: StoredEvent) => {
+        await tick();
+        appended.push(event.id);
+        inner.append(sessionId, event);
+      },
+      eventsAfter: async (sessionId: string, lastEventId: string) => {
+        const events = inner.eventsAfter(sessionId, lastEventId);
+        replaying?.();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return events;
+      },
+      release: async (sessionId: string) => inner.release(sessionId),
+    };
+    const { handle, debug, release } = await serve({ eventStore: store });
+    const sessionId = await rawSession(handle.url);
+    const headers = { 'mcp-session-id': sessionId };
+    const call = await openStream(handle.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(callRequest(7, 'wait', { text: 'c' })),
+    });
+    const [priming] = await call.until((events) => events.length > 0);
+    call.destroy();
+    await waitFor(() => debug.some((message) => message.startsWith('Client went away')), {
+      what: 'the server to see the POST go',
+    });
+    // The result comes while the store is still answering the replay.
+    replaying = () => release.open();
+    const resumed = await openStream(handle.url, {
+      headers: { ...headers, 'last-event-id': priming!.id! },
+    });
+    await resumed.ended;
+    const events = resumed.events();
+    expect(events.map((event) => JSON.parse(event.data).id)).toEqual([7]);
+    expect(events[0]!.id).toBe(priming!.id!.replace(/_1$/, '_2'));
+    expect(appended).toContain(events[0]!.id);
+  });
+
+  it('answers 404 when the session ends while its replay is read', async () => {
+    let deleting: (() => Promise<unknown>) | undefined;
+    const inner = new InMemoryEventStore();
+    const store: EventStore = {
+      append: (sessionId: string, event: StoredEvent) => inner.append(sessionId, event),
+      eventsAfter: async (sessionId: string, lastEventId: string) => {
+        await deleting?.();
+        return inner.eventsAfter(sessionId, lastEventId);
+      },
+      release: (sessionId: string) => inner.release(sessionId),
+    };
+    const { handle } = await serve({ eventStore: store });
+    const sessionId = await rawSession(handle.url);
+    const headers = { 'mcp-session-id': sessionId };
+    const get = await openStream(handle.url, { headers });
+    const [priming] = await get.until((events) => events.length > 0);
+    get.destroy();
+    await get.ended;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    deleting = () => fetch(handle.url, { method: 'DELETE', headers });
+    const resumed = await openStream(handle.url, {
+      headers: { ...headers, 'last-event-id': priming!.id! },
+    });
+    await resumed.ended;
+    expect(resumed.status).toBe(404);
+    expect(JSON.parse(resumed.text).error.code).toBe(-32001);
   });
 });
