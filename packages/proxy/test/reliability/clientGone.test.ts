@@ -62,7 +62,12 @@ describe('a front whose client is gone', () => {
       what: 'the front session to close',
       timeoutMs: 5000,
     });
-    await waitFor(() => !isPidAlive(pid), { what: `backend child ${pid} to exit`, timeoutMs: 5000 });
-    expect(logger.all()).toContain(`Closing session ${sessionId.slice(0, 8)}: its GET stream dropped`);
+    await waitFor(() => !isPidAlive(pid), {
+      what: `backend child ${pid} to exit`,
+      timeoutMs: 5000,
+    });
+    expect(logger.all()).toContain(
+      `Closing session ${sessionId.slice(0, 8)}: its GET stream dropped`,
+    );
   });
 });
