@@ -60,7 +60,8 @@ const withId = (id: number) => (events: RawEvent[]) =>
 
 describe('streamable HTTP resumability (Last-Event-ID)', () => {
   it('keeps the result of a call whose POST stream dropped, and replays it on GET with Last-Event-ID', async () => {
-    const { handle, debug, release } = await serve();
+    const store = new InMemoryEventStore();
+    const { handle, debug, release } = await serve({ eventStore: store });
     const sessionId = await rawSession(handle.url);
     const headers = { 'mcp-session-id': sessionId };
     const call = await openStream(handle.url, {
@@ -77,9 +78,12 @@ describe('streamable HTTP resumability (Last-Event-ID)', () => {
     await waitFor(() => debug.some((message) => message.startsWith('Client went away')), {
       what: 'the server to see the POST go',
     });
+    const before = store.usage(sessionId).events;
     release.open();
-    // Give the result time to be sent (and recorded) with nobody listening.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The result is recorded with nobody listening: the resume below replays it.
+    await waitFor(() => store.usage(sessionId).events > before, {
+      what: 'the result to be recorded',
+    });
     const resumed = await openStream(handle.url, {
       headers: { ...headers, 'last-event-id': priming!.id! },
     });
