@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ClientCapabilities, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { type Context, currentContext, type FrontSession, runWithContext } from '@org/core';
+import { type Context, currentContext, type FrontSession } from '@org/core';
 import {
   type BackendConnector,
   type BackendTarget,
@@ -30,6 +30,7 @@ import {
 } from './backendErrors';
 import { BackendOperations } from './backendOperations';
 import { type BackendSessionHandle, BackendSessionState } from './backendSessionState';
+import { BackgroundReconnect, RECONNECT_DEFAULTS } from './backgroundReconnect';
 import { cachePartitionKey } from './cachePartition';
 import {
   defaultForwardingHandlers,
@@ -60,13 +61,6 @@ interface OpenedWith {
   capabilities: ClientCapabilities;
   headers: Record<string, string> | undefined;
 }
-
-/** The background reconnect policy when none is given. */
-const RECONNECT_DEFAULTS: Required<ReconnectOptions> = {
-  attempts: 8,
-  initialDelayMs: 100,
-  maxDelayMs: 5000,
-};
 
 /**
  * A function receiving {@link BackendEvent}s, with the client they came from.
@@ -132,11 +126,7 @@ export class ProxyClient extends BackendOperations {
   #reuse: OpenedWith | undefined;
   /** When the current (or last) backend session was opened, for the reconnect streak. */
   #openedAt: number | undefined;
-  /** Bumped by `close()`: a background reconnect of an earlier epoch stops. */
-  #epoch = 0;
-  #reconnectTimer: NodeJS.Timeout | undefined;
-  /** Background attempts since the last connection that stayed up for `maxDelayMs`. */
-  #streak = 0;
+  readonly #reconnector: BackgroundReconnect;
 
   /**
    * @param target - a URL, command spec, HTTP target, in-process server, or a connector
@@ -150,6 +140,15 @@ export class ProxyClient extends BackendOperations {
     this.#handlers = { ...defaultForwardingHandlers, ...options.handlers };
     this.#logger = options.logger ?? DEFAULT_LOGGER;
     this.#state = new BackendSessionState(this.#stateLink());
+    const client = this;
+    this.#reconnector = new BackgroundReconnect({
+      get name() {
+        return client.name;
+      },
+      logger: this.#logger,
+      needed: () => !this.#sdk && this.#state.hasSubscriptions,
+      reopen: () => this.#connectAsBefore(),
+    });
   }
 
   /** The backend's name, for messages. */
@@ -555,7 +554,7 @@ export class ProxyClient extends BackendOperations {
         return client.options.closeWhenIdle === true;
       },
       get generation() {
-        return client.#epoch;
+        return client.#reconnector.epoch;
       },
       run: async (what, work, connect) => {
         if (!connect && !this.#sdk) return;
@@ -598,45 +597,10 @@ export class ProxyClient extends BackendOperations {
       this.#logger.info(`Backend ${this.name} ${why}; reconnecting on next use`);
       return;
     }
-    if (this.#openedAt !== undefined && performance.now() - this.#openedAt >= policy.maxDelayMs) {
-      this.#streak = 0;
-    }
     this.#logger.info(
       `Backend ${this.name} ${why}; reconnecting in the background to restore ${this.#state.subscriptions().length} resource subscription(s)`,
     );
-    this.#scheduleReconnect(policy);
-  }
-
-  #scheduleReconnect(policy: Required<ReconnectOptions>): void {
-    if (this.#reconnectTimer) return;
-    if (this.#streak >= policy.attempts) {
-      this.#logger.warn(
-        `Backend ${this.name}: gave up reconnecting in the background after ${policy.attempts} attempts; resource subscriptions are restored by the next operation`,
-      );
-      return;
-    }
-    const delay = Math.min(policy.initialDelayMs * 2 ** this.#streak, policy.maxDelayMs);
-    const epoch = this.#epoch;
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      void this.#reconnect(epoch, policy);
-    }, delay);
-    this.#reconnectTimer.unref();
-  }
-
-  async #reconnect(epoch: number, policy: Required<ReconnectOptions>): Promise<void> {
-    if (epoch !== this.#epoch || this.#sdk || !this.#state.hasSubscriptions) return;
-    this.#streak += 1;
-    try {
-      // No client request's context: the session is reopened as it was opened.
-      await runWithContext(undefined, () => this.#connectAsBefore());
-    } catch (error) {
-      if (epoch !== this.#epoch || this.#sdk) return;
-      this.#logger.warn(
-        `Backend ${this.name}: background reconnect ${this.#streak} of ${policy.attempts} failed: ${failureMessage(error)}`,
-      );
-      this.#scheduleReconnect(policy);
-    }
+    this.#reconnector.start(policy, this.#openedAt);
   }
 
   /** Like {@link ProxyClient.connect}, opening the session with what the last one had. */
@@ -653,10 +617,7 @@ export class ProxyClient extends BackendOperations {
    * backend session is ended (`DELETE`) rather than left to time out.
    */
   async close(): Promise<void> {
-    this.#epoch += 1;
-    clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = undefined;
-    this.#streak = 0;
+    this.#reconnector.cancel();
     const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
     this.#forgetConnection();
     if (sdk) await closeBackendClient(sdk, CLOSE_WAIT_MS);
