@@ -14,7 +14,6 @@ import {
   type ProviderListener,
   type Resource,
   type ResourceTemplate,
-  runWithContext,
   type Tool,
   templateByUriTemplate,
   unnamespaceUri,
@@ -29,10 +28,9 @@ import {
   type BackendHealth,
   type BackendHealthOptions,
   capabilitiesWhileDown,
-  MemberHealth,
-  resolveHealthOptions,
   withListChanged,
 } from './backendHealth';
+import { GroupHealth, RETURNING_KINDS, raceDeadline, TIMED_OUT } from './groupHealth';
 
 /** One backend of a {@link ProxyGroupProvider}: its server name and its (namespaced) provider. */
 export interface GroupMember {
@@ -95,9 +93,6 @@ function collision(what: string, first: Owned<Component>, second: Owned<Componen
   );
 }
 
-/** What asking one backend gave: its answer, or why there is none (`skipped`: it was down). */
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; skipped: boolean };
-
 /** How messages name a kind looked up by URI. */
 const KIND_NAMES: Record<ComponentKind, string> = {
   tool: 'tool',
@@ -108,29 +103,6 @@ const KIND_NAMES: Record<ComponentKind, string> = {
 
 /** What a lookup looks for, to tell which backends may hold it. */
 type LookupKey = { name: string } | { uri: string };
-
-const TIMED_OUT = Symbol('timedOut');
-
-/** The kinds a backend that comes back may bring (`resource` stands for templates too). */
-const RETURNING_KINDS: readonly ComponentKind[] = ['tool', 'resource', 'prompt'];
-
-/** Waits for `work` up to `ms` milliseconds (forever when `ms` is undefined). */
-async function raceDeadline<T>(
-  work: Promise<T>,
-  ms: number | undefined,
-): Promise<T | typeof TIMED_OUT> {
-  if (ms === undefined) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, ms, TIMED_OUT);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * The backends of a multi-server config as one provider, where a hung or dead backend does not
@@ -164,10 +136,7 @@ export class ProxyGroupProvider implements Provider {
   readonly retryMaxMs: number;
   readonly #logger: Logger;
   readonly #events = new EventHub();
-  readonly #health = new Map<GroupMember, MemberHealth>();
-  /** Numbers attempts in the order they start (see `MemberHealth`). */
-  #attempts = 0;
-  #stopped = false;
+  readonly #health: GroupHealth;
 
   /**
    * @param members - the backends, in config order
@@ -180,215 +149,22 @@ export class ProxyGroupProvider implements Provider {
     logger: Logger = noopLogger,
     options: BackendHealthOptions = {},
   ) {
-    const resolved = resolveHealthOptions(options);
-    this.listDeadlineMs = resolved.listDeadlineMs;
-    this.retryInitialMs = resolved.retryInitialMs;
-    this.retryMaxMs = resolved.retryMaxMs;
+    this.#health = new GroupHealth(members, logger, options, () => {
+      for (const kind of RETURNING_KINDS) this.#events.emit({ type: 'listChanged', kind });
+    });
+    this.listDeadlineMs = this.#health.listDeadlineMs;
+    this.retryInitialMs = this.#health.retryInitialMs;
+    this.retryMaxMs = this.#health.retryMaxMs;
     this.members = members;
     this.#logger = logger;
     for (const member of members) {
-      this.#health.set(member, new MemberHealth());
       member.provider.subscribe?.((event) => this.#events.emit(event));
     }
   }
 
   /** The health of every backend, in config order: a snapshot, for readiness checks and the like. */
   health(): BackendHealth[] {
-    return this.members.map((member) => this.#of(member).snapshot(member.name));
-  }
-
-  #of(member: GroupMember): MemberHealth {
-    return this.#health.get(member)!;
-  }
-
-  /**
-   * Asks one backend: at once a failure when it is down, else its answer or its failure within
-   * `deadlineMs` (unset: no deadline). The outcome, even one arriving after the deadline,
-   * updates the backend's health.
-   */
-  async #attempt<T>(
-    member: GroupMember,
-    what: string,
-    run: (provider: Provider) => Promise<T>,
-    deadlineMs: number | undefined = this.listDeadlineMs,
-  ): Promise<Outcome<T>> {
-    const health = this.#of(member);
-    if (health.state === 'down') {
-      return { ok: false, error: this.#unavailable(member, health), skipped: true };
-    }
-    const started = ++this.#attempts;
-    let work: Promise<T>;
-    try {
-      work = run(member.provider);
-    } catch (error) {
-      work = Promise.reject(error);
-    }
-    const settled = work.then(
-      (value): Outcome<T> => {
-        this.#succeeded(member, started);
-        return { ok: true, value };
-      },
-      (error: unknown): Outcome<T> => {
-        this.#failed(member, started, what, error);
-        return { ok: false, error, skipped: false };
-      },
-    );
-    const outcome = await raceDeadline(settled, deadlineMs);
-    if (outcome !== TIMED_OUT) return outcome;
-    const error = new ProxyError(
-      ProxyErrorCode.BackendTimeout,
-      `Backend ${member.name} did not answer within ${deadlineMs} ms (the list deadline)`,
-    );
-    this.#missed(member, started, what, error);
-    return { ok: false, error, skipped: false };
-  }
-
-  /**
-   * The failure of an operation that skipped a down backend: the failure that took it down (a
-   * call for one of its tools gets the reason, as if it had been asked).
-   */
-  #unavailable(member: GroupMember, health: MemberHealth): unknown {
-    return (
-      health.error ??
-      new ProxyError(ProxyErrorCode.BackendUnavailable, `MCP server ${member.name} is down`)
-    );
-  }
-
-  #retryNote(health: MemberHealth): string {
-    if (health.retrying) return 'a retry is in flight';
-    if (health.nextRetryAt === undefined) return 'not retried';
-    return `next retry in ${Math.max(0, Math.round(health.nextRetryAt - Date.now()))} ms`;
-  }
-
-  /** An attempt answered. */
-  #succeeded(member: GroupMember, started: number): void {
-    const health = this.#of(member);
-    // An attempt started later failed: this answer predates whatever went wrong.
-    if (started < health.lastFailureStart) return;
-    health.lastSuccessStart = Math.max(health.lastSuccessStart, started);
-    health.lastSeenAt = Date.now();
-    if (health.state === 'down') this.#recover(member, health);
-  }
-
-  /** An attempt failed. */
-  #failed(member: GroupMember, started: number, what: string, error: unknown): void {
-    const health = this.#of(member);
-    if (started < health.lastSuccessStart) {
-      // An attempt started later answered: the backend works; this failure is old news.
-      this.#logger.debug(
-        `MCP server ${member.name} failed an earlier request: ${errorMessage(error)}`,
-      );
-      return;
-    }
-    health.lastFailureStart = Math.max(health.lastFailureStart, started);
-    this.#down(member, health, what, error);
-  }
-
-  /**
-   * An attempt missed the deadline. Its answer may still come (and count); meanwhile the
-   * backend is down, unless it answered an attempt started since this one.
-   */
-  #missed(member: GroupMember, started: number, what: string, error: unknown): void {
-    const health = this.#of(member);
-    if (started < health.lastSuccessStart) {
-      this.#logger.debug(
-        `MCP server ${member.name} left out of one answer: cannot ${what}: ${errorMessage(error)}`,
-      );
-      return;
-    }
-    this.#down(member, health, what, error);
-  }
-
-  /**
-   * Marks a backend down: a warning the first time, then debug messages while it stays down
-   * (every operation would repeat the same warning otherwise); the first retry is scheduled.
-   */
-  #down(member: GroupMember, health: MemberHealth, what: string, error: unknown): void {
-    const message = errorMessage(error);
-    health.lastError = message;
-    health.error = error;
-    if (health.state === 'down') {
-      this.#logger.debug(`Skipping MCP server ${member.name}: cannot ${what}: ${message}`);
-      return;
-    }
-    health.state = 'down';
-    health.since = Date.now();
-    health.failures = 1;
-    if (!health.retrying) this.#schedule(member, health);
-    this.#logger.warn(
-      `Skipping MCP server ${member.name}: cannot ${what}: ${message} (retrying in the background)`,
-    );
-  }
-
-  /** Marks a backend up again and tells the clients to list again. */
-  #recover(member: GroupMember, health: MemberHealth): void {
-    clearTimeout(health.timer);
-    health.timer = undefined;
-    health.nextRetryAt = undefined;
-    const downMs = Date.now() - health.since;
-    health.state = 'up';
-    health.since = Date.now();
-    health.failures = 0;
-    health.lastError = undefined;
-    health.error = undefined;
-    this.#logger.info(
-      `MCP server ${member.name} works again (down for ${downMs} ms); telling clients to list again`,
-    );
-    for (const kind of RETURNING_KINDS) this.#events.emit({ type: 'listChanged', kind });
-  }
-
-  /** Schedules the next background retry of a down backend, with exponential backoff. */
-  #schedule(member: GroupMember, health: MemberHealth): number | undefined {
-    if (this.#stopped) return undefined;
-    clearTimeout(health.timer);
-    const delay = Math.min(
-      this.retryMaxMs,
-      this.retryInitialMs * 2 ** Math.min(30, Math.max(0, health.failures - 1)),
-    );
-    health.nextRetryAt = Date.now() + delay;
-    // Outside any client request: the retry belongs to no client session.
-    health.timer = runWithContext(undefined, () =>
-      setTimeout(() => {
-        health.timer = undefined;
-        void this.#retry(member, health);
-      }, delay),
-    );
-    health.timer.unref();
-    return delay;
-  }
-
-  /** One background retry: `capabilities`, then `ping` (a session that hangs fails it). */
-  async #retry(member: GroupMember, health: MemberHealth): Promise<void> {
-    if (this.#stopped || health.state !== 'down' || health.retrying) return;
-    health.retrying = true;
-    health.nextRetryAt = undefined;
-    const started = ++this.#attempts;
-    let failure: { error: unknown } | undefined;
-    try {
-      await runWithContext(undefined, async () => {
-        const provider = member.provider;
-        const capabilities = provider.capabilities ? await provider.capabilities() : {};
-        health.capabilities = capabilities;
-        await provider.ping?.();
-      });
-    } catch (error) {
-      failure = { error };
-    }
-    health.retrying = false;
-    if (this.#stopped) return;
-    if (!failure) this.#succeeded(member, started);
-    else if (started > health.lastSuccessStart) {
-      health.lastFailureStart = Math.max(health.lastFailureStart, started);
-      health.failures += 1;
-      health.lastError = errorMessage(failure.error);
-      health.error = failure.error;
-    }
-    if (health.state === 'down' && !health.timer) {
-      const delay = this.#schedule(member, health);
-      this.#logger.debug(
-        `MCP server ${member.name} is still down: ${health.lastError}; next retry in ${delay} ms`,
-      );
-    }
+    return this.#health.health();
   }
 
   /** Asks every backend at once; throws, naming each, when none answers. */
@@ -397,7 +173,7 @@ export class ProxyGroupProvider implements Provider {
     run: (member: GroupMember) => Promise<T>,
   ): Promise<Array<{ member: GroupMember; value: T }>> {
     const outcomes = await Promise.all(
-      this.members.map((member) => this.#attempt(member, what, () => run(member))),
+      this.members.map((member) => this.#health.attempt(member, what, () => run(member))),
     );
     const ok: Array<{ member: GroupMember; value: T }> = [];
     const failed: string[] = [];
@@ -405,8 +181,10 @@ export class ProxyGroupProvider implements Provider {
       const member = this.members[index]!;
       if (outcome.ok) ok.push({ member, value: outcome.value });
       else if (outcome.skipped) {
-        const health = this.#of(member);
-        failed.push(`${member.name}: down (${health.lastError}); ${this.#retryNote(health)}`);
+        const health = this.#health.of(member);
+        failed.push(
+          `${member.name}: down (${health.lastError}); ${this.#health.retryNote(health)}`,
+        );
       } else failed.push(`${member.name}: ${errorMessage(outcome.error)}`);
     });
     if (ok.length === 0 && failed.length > 0) {
@@ -459,7 +237,7 @@ export class ProxyGroupProvider implements Provider {
     const outcomes = await Promise.all(
       this.members.map((member) => {
         const mayHold = this.#mayHold(member, key);
-        return this.#attempt(
+        return this.#health.attempt(
           member,
           `find ${what}`,
           async (provider) => {
@@ -586,7 +364,7 @@ export class ProxyGroupProvider implements Provider {
     const answered = await this.#gather('start', async (member) => {
       const provider = member.provider;
       const capabilities = provider.capabilities ? await provider.capabilities() : {};
-      this.#of(member).capabilities = capabilities;
+      this.#health.of(member).capabilities = capabilities;
       return capabilities;
     });
     let merged: ServerCapabilities = {};
@@ -594,7 +372,7 @@ export class ProxyGroupProvider implements Provider {
       const entry = answered.find((candidate) => candidate.member === member);
       merged = mergeCapabilities(
         merged,
-        entry ? entry.value : capabilitiesWhileDown(this.#of(member).capabilities),
+        entry ? entry.value : capabilitiesWhileDown(this.#health.of(member).capabilities),
       );
     }
     return withListChanged(merged);
@@ -609,7 +387,8 @@ export class ProxyGroupProvider implements Provider {
   async instructions(): Promise<string | undefined> {
     const texts = await Promise.all(
       this.members.map(async (member) => {
-        if (this.#of(member).state === 'down' || !member.provider.instructions) return undefined;
+        if (this.#health.of(member).state === 'down' || !member.provider.instructions)
+          return undefined;
         const asked = member.provider.instructions().catch(() => undefined);
         const text = await raceDeadline(asked, this.listDeadlineMs);
         return text === TIMED_OUT ? undefined : text;
@@ -627,7 +406,7 @@ export class ProxyGroupProvider implements Provider {
   async setLogLevel(level: LoggingLevel): Promise<void> {
     await Promise.all(
       this.members.map(async (member) => {
-        if (this.#of(member).state === 'down') return;
+        if (this.#health.of(member).state === 'down') return;
         const work = Promise.resolve()
           .then(() => member.provider.setLogLevel?.(level))
           .catch((error: unknown) => {
@@ -648,7 +427,7 @@ export class ProxyGroupProvider implements Provider {
   async rootsChanged(): Promise<void> {
     await Promise.all(
       this.members.map(async (member) => {
-        if (this.#of(member).state === 'down' || !member.provider.rootsChanged) return;
+        if (this.#health.of(member).state === 'down' || !member.provider.rootsChanged) return;
         try {
           await member.provider.rootsChanged();
         } catch (error) {
@@ -674,22 +453,11 @@ export class ProxyGroupProvider implements Provider {
 
   /** Lets background retries run again after {@link ProxyGroupProvider.stop}. */
   async start(): Promise<void> {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    for (const member of this.members) {
-      const health = this.#of(member);
-      if (health.state === 'down' && !health.timer && !health.retrying)
-        this.#schedule(member, health);
-    }
+    this.#health.start();
   }
 
   /** Cancels the background retries (one in flight ends without effect). */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    for (const health of this.#health.values()) {
-      clearTimeout(health.timer);
-      health.timer = undefined;
-      health.nextRetryAt = undefined;
-    }
+    this.#health.stop();
   }
 }
