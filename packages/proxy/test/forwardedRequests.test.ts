@@ -3,22 +3,12 @@ import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { createProxy, ProxyClient, type ProxyClientOptions, serveHttp } from '@org/proxy';
 import { createWorkspaceServer, within, workspaceStdioCommand } from '@org/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closeAfterEach, deferred } from './fixtures/lifecycle';
 import { failedCall, type NamedFront, namedFront, workspaceCall } from './fixtures/workspaceFronts';
 
 const FULL = { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } };
 
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => {});
-});
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+const closers = closeAfterEach();
 
 /** A workspace backend in this process: one backend server per backend session. */
 function inProcess(prefix: string) {

@@ -1,22 +1,12 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { createProxy, ProxyClient, type ProxyServer } from '@org/proxy';
 import { createWorkspaceServer, startWorkspaceHttp, within } from '@org/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, deferred } from './fixtures/lifecycle';
 import { recordingLogger } from './fixtures/recordingLogger';
 import { type NamedFront, namedFront, workspaceCall } from './fixtures/workspaceFronts';
 
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close().catch(() => {});
-});
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
+const closers = closeAfterEach();
 
 async function front(...args: Parameters<typeof namedFront>): Promise<NamedFront> {
   const made = await namedFront(...args);

@@ -3,8 +3,10 @@
  */
 export { everythingServerScript, everythingStdioCommand } from './everything';
 export type { WaitForOptions } from './processes';
-export { childPids, isPidAlive, waitFor } from './processes';
+export { childPids, groupMembers, isPidAlive, waitFor } from './processes';
 export { declaredExports } from './surface';
+export type { ProcessExit, StartWatchedOptions, WatchedProcess } from './watchedProcess';
+export { startWatched } from './watchedProcess';
 export { within } from './within';
 export {
   startWorkspaceHttp,

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Whether a process with this pid exists (and is not a zombie). */
 export function isPidAlive(pid: number): boolean {
@@ -66,4 +67,23 @@ export async function waitFor(
       );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** The live (non-zombie) processes of process group `pgid`, read from /proc (Linux). */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') {
+      members.push(Number(entry));
+    }
+  }
+  return members;
 }

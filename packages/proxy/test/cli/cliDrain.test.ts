@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { childPids, waitFor, within } from '@org/test-utils';
+import { childPids, groupMembers, waitFor, within } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChildStdioTransport } from './childStdioTransport';
 import { type CliProcess, startCli } from './cliProcess';
@@ -14,25 +14,6 @@ const slowServer = path.resolve(import.meta.dirname, 'slowServer.mjs');
 const posix = process.platform !== 'win32';
 
 type Front = 'http' | 'stdio';
-
-/** The live (non-zombie) processes of process group `pgid`, read from /proc. */
-function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') {
-      members.push(Number(entry));
-    }
-  }
-  return members;
-}
 
 const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { within } from '@org/test-utils';
+import { type ProcessExit, startWatched, type WatchedProcess } from '@org/test-utils';
 
 /** The built CLI; the test task runs after the package build. */
 export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -15,74 +14,21 @@ export function requireBuiltCli(): string {
 }
 
 /** How a CLI process ended. */
-export interface CliExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type CliExit = ProcessExit;
 
-/** A CLI child process whose stderr is collected. */
-export interface CliProcess {
-  readonly child: ChildProcess;
-  readonly pid: number;
-  /** Everything written to stderr so far. */
-  stderr(): string;
-  /** Resolves with the first stderr line matching `pattern`; rejects on timeout or exit. */
-  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-  /** Resolves when the process exits, rejects after `timeoutMs`. */
-  waitForExit(timeoutMs?: number): Promise<CliExit>;
-  /** Ends the process if it still runs (SIGTERM, then SIGKILL after a bound). */
-  stop(): Promise<void>;
-}
+/** A CLI child process whose stdout and stderr are collected (stdin is a pipe). */
+export type CliProcess = WatchedProcess;
 
 /** Starts `node dist/cli.js ...args` with piped stdio. */
 export function startCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): CliProcess {
-  const child = spawn(process.execPath, [requireBuiltCli(), ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+  return startWatched(process.execPath, [requireBuiltCli(), ...args], {
     env,
+    stdin: 'pipe',
+    collectStdout: false,
   });
-  let stderr = '';
-  const listeners = new Set<() => void>();
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    stderr += chunk;
-    for (const listener of listeners) listener();
-  });
-  const exited = new Promise<CliExit>((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal }));
-  });
-  const waitForStderr = (pattern: RegExp, timeoutMs = 15_000) => {
-    const found = new Promise<RegExpExecArray>((resolve, reject) => {
-      const check = () => {
-        const match = pattern.exec(stderr);
-        if (match) {
-          listeners.delete(check);
-          resolve(match);
-        }
-      };
-      listeners.add(check);
-      check();
-      void exited.then(() => {
-        listeners.delete(check);
-        reject(new Error(`CLI exited before printing ${pattern}; stderr:\n${stderr}`));
-      });
-    });
-    return within(found, timeoutMs, `stderr matching ${pattern}; stderr:\n${stderr}`);
-  };
-  const waitForExit = (timeoutMs = 15_000) => within(exited, timeoutMs, 'CLI exit');
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    try {
-      await waitForExit(5_000);
-    } catch {
-      child.kill('SIGKILL');
-      await waitForExit(5_000);
-    }
-  };
-  return { child, pid: child.pid!, stderr: () => stderr, waitForStderr, waitForExit, stop };
 }
 
 /** Runs the CLI to its end (bounded) and returns its exit and output. */

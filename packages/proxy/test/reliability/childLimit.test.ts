@@ -1,23 +1,14 @@
-import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { StdioTarget } from '@org/proxy';
 import { createProxy, serveHttp } from '@org/proxy';
 import { childPids } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, textOf } from './fixtures/harness';
+import { Cleanup, RAW_ECHO, textOf } from './fixtures/harness';
 
 // Promise: with per-session and a stdio backend, a proxy never runs more than `maxChildren`
 // backend children: a client session beyond the limit fails with an error naming the limit and
 // the backend (nothing is forked), sessions already open keep working, and a session that ends
 // makes room again.
-
-const RAW_ECHO: StdioTarget = {
-  name: 'raw-echo',
-  command: process.execPath,
-  args: [path.join(import.meta.dirname, 'fixtures', 'rawEchoBackend.mjs')],
-  stderr: 'ignore',
-};
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());

@@ -1,13 +1,11 @@
-import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { StdioTarget } from '@org/proxy';
 import { createProxy, type HttpServerHandle, type ProxyServer, serveHttp } from '@org/proxy';
 import { childPids, waitFor } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cleanup, closingFetch, textOf } from './fixtures/harness';
+import { Cleanup, closingFetch, RAW_ECHO, textOf } from './fixtures/harness';
 
 // Promise: opening and closing many client sessions leaks nothing. 300 sessions over
 // streamable HTTP, each with its own stdio backend child (per-session strategy): afterwards no
@@ -23,13 +21,6 @@ const CONCURRENCY = 10;
 const WARM_UP = 20;
 /** How much the heap may have grown after 300 sessions (a leak of ~14 KB a session shows). */
 const HEAP_BOUND_BYTES = 4 * 1024 * 1024;
-
-const RAW_ECHO: StdioTarget = {
-  name: 'raw-echo',
-  command: process.execPath,
-  args: [path.join(import.meta.dirname, 'fixtures', 'rawEchoBackend.mjs')],
-  stderr: 'ignore',
-};
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { waitFor, within } from '@org/test-utils';
+import { groupMembers, waitFor, within } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChildExitInfo, ChildProcessTransport, createConnector } from '../../src/client/index';
 import { newClient, stubbornServerScript } from '../fixtures/clientHelpers';
@@ -11,25 +10,6 @@ expectNoChildLeftAfterEach();
 
 const posix = process.platform !== 'win32';
 const GRACE_MS = 500;
-
-/** The live (non-zombie) processes of process group `pgid`, read from /proc. */
-function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') {
-      members.push(Number(entry));
-    }
-  }
-  return members;
-}
 
 /** SIGKILLs what a failed test left of a group. */
 function killGroup(pgid: number | undefined): void {
