@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   createConsoleLogger,
+  createDashboard,
   createProxy,
+  type Dashboard,
+  dashboardUrl,
   type HttpServerHandle,
   ProviderServer,
   type ProxyServer,
@@ -26,6 +29,8 @@ export interface DemoProxy {
   proxy: ProviderServer;
   /** The front's HTTP endpoint. */
   http: HttpServerHandle;
+  /** The live dashboard's URL, when `dashboard` was asked for. */
+  dashboardUrl: string | undefined;
   /** Stops the front, the proxies (and with them the stdio child), then the weather backend. */
   close(): Promise<void>;
 }
@@ -36,6 +41,8 @@ export interface DemoProxyOptions {
   port?: number;
   /** Answer CORS preflights (browser clients such as the Inspector's direct mode). @default false */
   cors?: boolean;
+  /** Serve the live dashboard under `/dashboard/`. @default false */
+  dashboard?: boolean;
 }
 
 /** Closes each of `steps` in order, all of them even when one fails; rethrows the first error. */
@@ -77,7 +84,12 @@ export async function startDemoProxy(options: DemoProxyOptions = {}): Promise<De
   const proxy = new ProviderServer({ name: 'playground-proxy', version: '1.0.0', logger });
   proxy.mount(backends.weather, { namespace: 'weather' });
   proxy.mount(backends.files, { namespace: 'files' });
+  // The dashboard watches the front (client calls) and both proxies (backend requests).
+  const dashboard: Dashboard | undefined = options.dashboard
+    ? createDashboard([proxy, backends.weather, backends.files])
+    : undefined;
   const stopProxies = [
+    async () => dashboard?.close(),
     () => proxy.close(),
     () => backends.weather.close(),
     () => backends.files.close(), // this ends the stdio child
@@ -89,6 +101,7 @@ export async function startDemoProxy(options: DemoProxyOptions = {}): Promise<De
       host: '127.0.0.1',
       port: options.port ?? 0,
       cors: options.cors ?? false,
+      routes: dashboard?.routes ?? [],
       logger,
     });
   } catch (error) {
@@ -96,5 +109,6 @@ export async function startDemoProxy(options: DemoProxyOptions = {}): Promise<De
     throw error;
   }
   const close = (): Promise<void> => closeAll([() => http.close(), ...stopProxies]);
-  return { weather, files, backends, proxy, http, close };
+  const dashboardAt = dashboard ? dashboardUrl(http.url) : undefined;
+  return { weather, files, backends, proxy, http, dashboardUrl: dashboardAt, close };
 }

@@ -39,14 +39,17 @@ function listenForSignals(): { first: Promise<NodeJS.Signals>; stop(): void } {
  * the MCP Inspector to it.
  */
 export async function runServe(port: number): Promise<void> {
-  const demo = await startDemoProxy({ port, cors: true }).catch((error: unknown) => {
-    if (error instanceof ProxyError && error.code === ProxyErrorCode.InvalidConfig) {
-      error.message += ' (is another program using it? pick a port with --port <n>, 0 for any)';
-    }
-    throw error;
-  });
+  const demo = await startDemoProxy({ port, cors: true, dashboard: true }).catch(
+    (error: unknown) => {
+      if (error instanceof ProxyError && error.code === ProxyErrorCode.InvalidConfig) {
+        error.message += ' (is another program using it? pick a port with --port <n>, 0 for any)';
+      }
+      throw error;
+    },
+  );
   const url = demo.http.url;
   line(bold(`MCP proxy playground serving at ${url}`));
+  if (demo.dashboardUrl) line(`Dashboard: ${demo.dashboardUrl}`);
   note('weather: in-process backend (a server object in this process, no port)');
   note('files:   a stdio child process per client session, started on first use');
   line();

@@ -12,6 +12,13 @@ describe('the playground with --serve', () => {
       const url = /http:\/\/127\.0\.0\.1:\d+\/mcp/.exec(playground.output.stdout)?.[0] ?? '';
       expect(playground.output.stdout).toContain('npx @modelcontextprotocol/inspector');
       expect(playground.output.stdout).toContain(`"Streamable HTTP", URL ${url}`);
+      const dashboard = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/dashboard\/)/.exec(
+        playground.output.stdout,
+      )?.[1];
+      expect(dashboard).toBe(new URL('/dashboard/', url).href);
+      const page = await fetch(dashboard!);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('MCP proxy dashboard');
 
       await client.connect(new StreamableHTTPClientTransport(new URL(url)));
       const names = (await client.listTools()).tools.map((tool) => tool.name);

@@ -42,6 +42,22 @@ export { Context, MAX_TIMER_MS, missingClientCapability } from './context/contex
 export { FrontSession, LOG_LEVELS } from './context/frontSession';
 export { currentContext, requireContext, runWithContext } from './context/storage';
 export type {
+  BackendRequestEvent,
+  BackendSessionEvent,
+  CacheEvent,
+  ForwardedRequestEvent,
+  ObservedEventName,
+  ObservedEvents,
+  Outcome,
+  Principal,
+  RequestEvent,
+  SessionEvent,
+} from './observe/observedEvents';
+export type { ObserverListener } from './observe/observer';
+export { Observer } from './observe/observer';
+export type { TraceCarrier } from './observe/traceContext';
+export { frontTraceContext, traceparentOf } from './observe/traceContext';
+export type {
   AggregateProviderOptions,
   ProviderErrorStrategy,
 } from './providers/aggregateProvider';
@@ -57,7 +73,14 @@ export { paginate } from './server/pagination';
 export type { AddProviderOptions, ProviderServerOptions } from './server/providerServer';
 export { ProviderServer } from './server/providerServer';
 export { sharedJsonSchemaValidator } from './server/sharedValidator';
-export { TRACER_NAME, withComponentSpan } from './telemetry';
+export type { FrontRequest } from './telemetry';
+export {
+  activeTracer,
+  recordingTraceparent,
+  TRACER_NAME,
+  withComponentSpan,
+  withRequestSpan,
+} from './telemetry';
 export type { FilterOptions } from './transforms/filter';
 export { filter } from './transforms/filter';
 export {

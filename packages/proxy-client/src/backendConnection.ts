@@ -173,6 +173,9 @@ function urlElicitationId(params: ElicitRequest['params']): string | undefined {
   return mode === 'url' && typeof elicitationId === 'string' ? elicitationId : undefined;
 }
 
+/** The kinds of request a backend sends to the client through the proxy. @internal */
+export type ForwardedKind = 'sampling' | 'elicitation' | 'roots';
+
 /** What {@link createBackendClient} wires an SDK client with. @internal */
 export interface BackendClientWiring {
   clientInfo: Implementation;
@@ -184,6 +187,8 @@ export interface BackendClientWiring {
   track: (target: ForwardingTarget, work: Promise<unknown>) => void;
   /** Told of each request of the backend being forwarded (sampling, elicitation, roots), until it settles. */
   waitOn?: (target: ForwardingTarget, work: Promise<unknown>) => void;
+  /** Told of each forwarded request with its kind, for the `forwardedRequest` event. */
+  observe?: (kind: ForwardedKind, target: ForwardingTarget, work: Promise<unknown>) => void;
   onEvent: (event: BackendEvent) => void;
 }
 
@@ -205,29 +210,31 @@ export function createBackendClient(wiring: BackendClientWiring): Client {
   const urlElicitations = new UrlElicitations();
   const inContext = <T>(
     extra: { requestId: RequestId; signal: AbortSignal },
+    kind: ForwardedKind,
     run: (t: ForwardingTarget) => Promise<T>,
   ): Promise<T> => {
     const t: ForwardingTarget = { ...target(extra.requestId), signal: extra.signal };
     const work = runWithContext(t.front, () => run(t));
     wiring.waitOn?.(t, work);
+    wiring.observe?.(kind, t, work);
     return work;
   };
   if (capabilities.roots && handlers.roots) {
     const roots = handlers.roots;
     sdk.setRequestHandler(ListRootsRequestSchema, (request, extra) =>
-      inContext(extra, (t) => roots(request.params, t)),
+      inContext(extra, 'roots', (t) => roots(request.params, t)),
     );
   }
   if (capabilities.sampling && handlers.sampling) {
     const sampling = handlers.sampling;
     sdk.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
-      inContext(extra, (t) => sampling(request.params, t)),
+      inContext(extra, 'sampling', (t) => sampling(request.params, t)),
     );
   }
   if (capabilities.elicitation && handlers.elicitation) {
     const elicitation = handlers.elicitation;
     sdk.setRequestHandler(ElicitRequestSchema, (request, extra) =>
-      inContext(extra, async (t) => {
+      inContext(extra, 'elicitation', async (t) => {
         const id = urlElicitationId(request.params);
         const session = t.front?.session ?? t.session;
         if (id === undefined || !session) return elicitation(request.params, t);

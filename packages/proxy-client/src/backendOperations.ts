@@ -24,6 +24,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { currentContext } from '@org/core';
 import { z } from 'zod';
+import { withTraceMeta } from './backendTracing';
 import { forwardableMeta } from './requestMeta';
 import type { TimedRequestOptions } from './requestOptions';
 
@@ -56,7 +57,7 @@ type ListSchema =
 function withMeta<T extends Record<string, unknown>>(
   params: T,
 ): T & { _meta?: Record<string, unknown> } {
-  const meta = forwardableMeta(currentContext()?.meta);
+  const meta = withTraceMeta(forwardableMeta(currentContext()?.meta));
   return meta ? { ...params, _meta: meta } : params;
 }
 

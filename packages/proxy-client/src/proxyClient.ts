@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ClientCapabilities, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { type Context, currentContext, type FrontSession } from '@org/core';
+import { type Context, currentContext, type FrontSession, Observer } from '@org/core';
 import {
   type BackendConnector,
   type BackendTarget,
@@ -28,8 +28,15 @@ import {
   sessionExpiredError,
   toBackendError,
 } from './backendErrors';
+import { observeForwarded, reportBackendRequest } from './backendEvents';
 import { BackendOperations } from './backendOperations';
 import { type BackendSessionHandle, BackendSessionState } from './backendSessionState';
+import {
+  backendTracer,
+  traceBackendRequest,
+  traceHeaderNames,
+  withTraceHeaders,
+} from './backendTracing';
 import { BackgroundReconnect, RECONNECT_DEFAULTS } from './backgroundReconnect';
 import { cachePartitionKey } from './cachePartition';
 import {
@@ -107,6 +114,8 @@ export class ProxyClient extends BackendOperations {
   /** The options the client was made with. */
   readonly options: Readonly<ProxyClientOptions>;
   readonly #handlers: ForwardingHandlers;
+  /** Where this client reports its backend requests, forwarded requests and sessions. */
+  readonly observer: Observer;
   readonly #ownsConnector: boolean;
   readonly #logger: Logger;
   readonly #listeners = new Set<BackendEventListener>();
@@ -138,6 +147,7 @@ export class ProxyClient extends BackendOperations {
     this.#ownsConnector = !isConnector(target);
     this.connector = isConnector(target) ? target : createConnector(target, options.connector);
     this.#handlers = { ...defaultForwardingHandlers, ...options.handlers };
+    this.observer = options.observer ?? new Observer();
     this.#logger = options.logger ?? DEFAULT_LOGGER;
     this.#state = new BackendSessionState(this.#stateLink());
     const client = this;
@@ -339,13 +349,17 @@ export class ProxyClient extends BackendOperations {
    * header the client changed (a refreshed token) is sent from its next request on.
    */
   #requestHeaders(): RequestHeaders | undefined {
-    const names = this.options.forwardHeaders;
-    if (!names?.length) return undefined;
+    const names = this.options.forwardHeaders ?? [];
+    // With tracing on, each POST also carries the trace context of the request it sends.
+    const traced = traceHeaderNames();
+    if (!names.length && !traced.length) return undefined;
     return {
-      names: names.filter(isForwardableHeader).map((name) => name.toLowerCase()),
+      names: [...names.filter(isForwardableHeader).map((name) => name.toLowerCase()), ...traced],
       current: () => {
         const front = currentContext();
-        return front ? (forwardedHeaders(names, front) ?? {}) : undefined;
+        if (!names.length) return traced.length ? withTraceHeaders(undefined) : undefined;
+        const forwarded = front ? (forwardedHeaders(names, front) ?? {}) : undefined;
+        return forwarded && traced.length ? withTraceHeaders(forwarded) : forwarded;
       },
     };
   }
@@ -393,6 +407,7 @@ export class ProxyClient extends BackendOperations {
       track: (target, work) => this.#inFlight.track(target.front, work),
       waitOn: (target, work) =>
         this.#deadlines.waitOn(target.front?.session ?? target.session, work),
+      observe: (kind, target, work) => observeForwarded(this.observer, kind, target, work),
       onEvent: (event) => {
         for (const listener of [...this.#listeners]) listener(event, this);
       },
@@ -421,6 +436,11 @@ export class ProxyClient extends BackendOperations {
       attribution.watch(transport);
     } catch (error) {
       await transport?.close().catch(() => {});
+      this.observer.emit('backendSession', {
+        backend: this.name,
+        type: 'failed',
+        error: failureMessage(error),
+      });
       if (error instanceof ProxyError) throw error;
       throw new ProxyError(
         ProxyErrorCode.BackendUnavailable,
@@ -443,6 +463,7 @@ export class ProxyClient extends BackendOperations {
     this.#partition = cachePartitionKey(capabilities, headers);
     this.#reuse = { capabilities, headers };
     this.#openedAt = performance.now();
+    this.observer.emit('backendSession', { backend: this.name, type: 'opened' });
     return sdk;
   }
 
@@ -453,10 +474,20 @@ export class ProxyClient extends BackendOperations {
    * is opened at once; an `idempotent` request is sent again on it, any other fails saying so
    * (a tool call is never replayed: the backend may have acted on it).
    */
-  protected async run<T>(
+  protected run<T>(
     what: string,
     send: (sdk: Client, options: RequestOptions) => Promise<T>,
     how: { idempotent?: boolean } = {},
+  ): Promise<T> {
+    const tracer = backendTracer();
+    if (!tracer) return this.#run(what, send, how);
+    return traceBackendRequest(tracer, this.name, what, () => this.#run(what, send, how));
+  }
+
+  async #run<T>(
+    what: string,
+    send: (sdk: Client, options: RequestOptions) => Promise<T>,
+    how: { idempotent?: boolean },
   ): Promise<T> {
     const front = currentContext();
     this.#users += 1;
@@ -464,6 +495,8 @@ export class ProxyClient extends BackendOperations {
     let sdk: Client | undefined;
     let expired: ProxyError | undefined;
     let deadline: RequestDeadline | undefined;
+    const observed = this.observer.wants('backendRequest') ? performance.now() : undefined;
+    let failure: unknown;
     try {
       sdk = await this.connect();
       // The proxy keeps the timeout (the SDK's is off): progress restarts it, a request the
@@ -504,16 +537,21 @@ export class ProxyClient extends BackendOperations {
         return await send(sdk, options);
       }
     } catch (error) {
+      failure = error;
       if (error === expired || front?.signal.aborted) throw error;
       if (sdk && isTransportFailure(error)) await this.#drop(sdk);
-      throw toBackendError(error, {
+      failure = toBackendError(error, {
         backend: this.name,
         what,
         connectionClosed: sdk !== undefined && this.#sdk !== sdk,
         timeoutMs: deadline?.firedAfterMs ?? this.requestTimeoutMs,
         closeReason: sdk && this.#closeReasons.get(sdk),
       });
+      throw failure;
     } finally {
+      if (observed !== undefined) {
+        reportBackendRequest(this.observer, this.name, what, front, observed, failure);
+      }
       if (deadline) this.#deadlines.end(front?.session, deadline);
       if (front) await this.#inFlight.leave(front);
       this.#users -= 1;
@@ -592,6 +630,7 @@ export class ProxyClient extends BackendOperations {
    * updates do not wait for the next operation; else the next operation reconnects.
    */
   #lost(why: string): void {
+    this.observer.emit('backendSession', { backend: this.name, type: 'lost', error: why });
     const policy = this.#reconnectPolicy();
     if (!policy || !this.#state.hasSubscriptions) {
       this.#logger.info(`Backend ${this.name} ${why}; reconnecting on next use`);
@@ -620,7 +659,9 @@ export class ProxyClient extends BackendOperations {
     this.#reconnector.cancel();
     const sdk = this.#sdk ?? (await this.#connecting?.catch(() => undefined));
     this.#forgetConnection();
-    if (sdk) await closeBackendClient(sdk, CLOSE_WAIT_MS);
+    if (!sdk) return;
+    this.observer.emit('backendSession', { backend: this.name, type: 'closed' });
+    await closeBackendClient(sdk, CLOSE_WAIT_MS);
   }
 
   /** Closes the connection and, when this client made its connector, the connector too (kept children end). */

@@ -1,4 +1,5 @@
 import type { ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
+import type { Observer } from '@org/core';
 import type { ConnectorOptions, Logger } from '@org/transports';
 import type { ForwardingHandlers } from './forwardingHandlers';
 
@@ -75,6 +76,12 @@ export interface ProxyClientOptions {
    * @default a logger writing warnings and errors to standard error
    */
   logger?: Logger;
+  /**
+   * Where the client reports its backend requests, the requests it forwards to clients and its
+   * backend sessions (see `Observer` of `@org/core`). Copies made with `new()` share it; a proxy
+   * made by `createProxy` passes its own. @default a new one
+   */
+  observer?: Observer;
   /**
    * Reconnecting in the background when the backend connection is lost (a stdio child died, an
    * HTTP backend went away) while client sessions are subscribed to its resources: without it,

@@ -51,8 +51,15 @@ export function forwardedHeaders(
   const source = front?.httpHeaders;
   if (!names?.length || !source) return undefined;
   const headers: Record<string, string> = {};
+  const oauth = front?.authInfo?.extra?.oauth === true;
   for (const name of names) {
     if (NEVER_FORWARDED.test(name)) continue;
+    if (oauth && name.toLowerCase() === 'authorization') {
+      // MCP authorization spec: a token issued for this proxy must never reach a backend.
+      throw new Error(
+        'Refusing to forward the authorization header: the MCP authorization spec forbids token passthrough (the front token was issued for this proxy)',
+      );
+    }
     const value = source[name.toLowerCase()];
     if (value !== undefined)
       headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

@@ -1,5 +1,6 @@
 import {
   filter,
+  Observer,
   type ProviderServerOptions,
   type ProviderTransform,
   toolOverrides,
@@ -97,6 +98,7 @@ function clientOptions(options: CreateProxyOptions, name?: string): ProxyClientO
     connector: options.connector,
     reconnect: options.reconnect,
     logger: options.logger,
+    observer: options.observer,
     clientInfo: { name: options.name ?? 'mcp-proxy', version: options.version ?? '0.0.0' },
   };
 }
@@ -146,9 +148,14 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
     maxChildren,
     ...serverOptions
   } = options;
-  // One limit for every stdio connector this proxy makes.
+  // One observer and one limit for every backend client and stdio connector this proxy makes.
+  // A ProxyClient passed in keeps its own observer: the proxy reports to the same one.
+  const observer =
+    options.observer ?? (target instanceof ProxyClient ? target.observer : new Observer());
+  serverOptions.observer = observer;
   const limited: CreateProxyOptions = {
     ...options,
+    observer,
     connector: { childLimit: new ChildLimit(maxChildren), ...options.connector },
   };
   if (isConfig(target)) {
@@ -160,14 +167,24 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
       return {
         ...backendFor(base, strategy, entry.name),
         ...(namespaced ? { namespace: namespaceFor(entry.name) } : {}),
+        ...(entry.options.required ? { required: true } : {}),
         transforms: entryTransforms(entry),
       };
     });
-    return new ProxyServer({ ...serverOptions, backends });
+    return new ProxyServer({
+      ...serverOptions,
+      backends,
+      childLimit: limited.connector?.childLimit,
+    });
   }
   const base =
     target instanceof ProxyClient
       ? target
       : new ProxyClient(target as BackendTarget, clientOptions(limited));
-  return new ProxyServer({ ...serverOptions, backends: [backendFor(base, strategy, base.name)] });
+  const childLimit = target instanceof ProxyClient ? undefined : limited.connector?.childLimit;
+  return new ProxyServer({
+    ...serverOptions,
+    backends: [backendFor(base, strategy, base.name)],
+    childLimit,
+  });
 }

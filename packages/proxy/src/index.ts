@@ -166,6 +166,53 @@ export {
   namespaceFor,
   TOOL_NAME_PATTERN,
 } from './naming/toolNames';
+export type { AuditLog, AuditLogOptions, AuditRecord } from './ops/auditLog';
+export { auditRecord, startAuditLog } from './ops/auditLog';
+export type { Dashboard, DashboardOptions } from './ops/dashboard/dashboardRoutes';
+export {
+  createDashboard,
+  DASHBOARD_COOKIE,
+  DEFAULT_DASHBOARD_PATH,
+  dashboardUrl,
+} from './ops/dashboard/dashboardRoutes';
+export type {
+  DashboardBackend,
+  DashboardBackendState,
+  DashboardCall,
+  DashboardSession,
+  DashboardSnapshot,
+  DashboardSource,
+  DashboardStateOptions,
+  DashboardUpdate,
+} from './ops/dashboard/dashboardState';
+export { DASHBOARD_STATE_DEFAULTS, DashboardState } from './ops/dashboard/dashboardState';
+export type { JsonLoggerOptions } from './ops/jsonLogger';
+export { createJsonLogger } from './ops/jsonLogger';
+export { KNOWN_LIST_KINDS, KNOWN_METHODS } from './ops/metricLabels';
+export type { OpsEndpoints, OpsEndpointsOptions } from './ops/opsEndpoints';
+export { startOpsEndpoints } from './ops/opsEndpoints';
+export type { OpsListener, OpsListenerOptions } from './ops/opsListener';
+export { startOpsListener } from './ops/opsListener';
+export { healthzRoute, metricsRoute, readyzRoute } from './ops/opsRoutes';
+export type { ProxyMetricsOptions } from './ops/proxyMetrics';
+export { DEFAULT_LATENCY_BUCKETS, ProxyMetrics } from './ops/proxyMetrics';
+export type {
+  BackendReadiness,
+  ReadinessOptions,
+  ReadinessReport,
+  ReadinessState,
+} from './ops/readiness';
+export { Readiness } from './ops/readiness';
+export {
+  configSecrets,
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  Redactor,
+  redactingLogger,
+  redactorOf,
+} from './ops/redact';
+export type { RequestLogFields } from './ops/requestLog';
+export { requestLogFields, startRequestLog, WORK_METHODS } from './ops/requestLog';
 export type { BackendHealth, BackendHealthOptions, BackendState } from './provider/backendHealth';
 export type {
   CachedList,

@@ -21,6 +21,7 @@ import {
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ProxyError, ProxyErrorCode } from '@org/transports';
+import type { Principal } from '../observe/observedEvents';
 import type { FrontSession } from './frontSession';
 
 /**
@@ -99,6 +100,11 @@ export class Context {
   readonly method: string;
   /** Fires when the client cancels the request or the session ends. */
   readonly signal: AbortSignal;
+  /**
+   * The backend that serves this request, set by the proxied component that forwards it (for
+   * request events, metrics and logs). Unset for local components.
+   */
+  server: string | undefined;
   readonly #extra: ServerRequestExtra;
   #active = true;
   #related = true;
@@ -162,6 +168,26 @@ export class Context {
   /** What bearer authentication established about the caller, when it ran. */
   get authInfo(): ServerRequestExtra['authInfo'] {
     return this.#extra.authInfo;
+  }
+
+  /**
+   * The caller, as the front's authentication established it (from {@link Context.authInfo}):
+   * the subject is the token's `sub` claim when the verifier kept one in `authInfo.extra`,
+   * otherwise its client id. Never carries the token itself. `undefined` without auth.
+   */
+  get principal(): Principal | undefined {
+    const auth = this.#extra.authInfo;
+    if (!auth) return undefined;
+    const extra = auth.extra ?? {};
+    const sub = typeof extra.sub === 'string' ? extra.sub : undefined;
+    const claims = extra.claims;
+    return {
+      subject: sub ?? auth.clientId,
+      scopes: auth.scopes,
+      ...(typeof claims === 'object' && claims !== null
+        ? { claims: claims as Record<string, unknown> }
+        : {}),
+    };
   }
 
   /** Whether the request is still being handled (not answered, not cancelled). */

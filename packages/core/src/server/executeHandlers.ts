@@ -53,49 +53,64 @@ export async function readResource(kit: HandlerKit, uri: string, context: Contex
 export function registerExecuteHandlers(kit: HandlerKit): void {
   const { sdk, providers, maskErrorDetails: mask } = kit;
   sdk.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    kit.run('tools/call', extra, async (context): Promise<CallToolResult> => {
-      const { name } = request.params;
-      refuseTask(request.params, `Tool ${name}`);
-      let tool: Awaited<ReturnType<typeof providers.getTool>>;
-      try {
-        tool = await providers.getTool(name);
-      } catch (error) {
-        return toolFailure(name, error, mask);
-      }
-      if (!tool) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-      const found = tool;
-      try {
-        return await withComponentSpan(`tools/call ${name}`, found, () =>
-          found.run(request.params.arguments ?? {}, context),
-        );
-      } catch (error) {
-        return toolFailure(name, error, mask);
-      }
-    }),
+    kit.run(
+      'tools/call',
+      extra,
+      async (context): Promise<CallToolResult> => {
+        const { name } = request.params;
+        refuseTask(request.params, `Tool ${name}`);
+        let tool: Awaited<ReturnType<typeof providers.getTool>>;
+        try {
+          tool = await providers.getTool(name);
+        } catch (error) {
+          return toolFailure(name, error, mask);
+        }
+        if (!tool) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+        const found = tool;
+        try {
+          return await withComponentSpan(`tools/call ${name}`, found, () =>
+            found.run(request.params.arguments ?? {}, context),
+          );
+        } catch (error) {
+          return toolFailure(name, error, mask);
+        }
+      },
+      { name: request.params.name, arguments: request.params.arguments },
+    ),
   );
   sdk.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
-    kit.run('resources/read', extra, async (context) => {
-      const { uri } = request.params;
-      try {
-        return await readResource(kit, uri, context);
-      } catch (error) {
-        throw requestFailure(`reading resource ${uri}`, error, mask);
-      }
-    }),
+    kit.run(
+      'resources/read',
+      extra,
+      async (context) => {
+        const { uri } = request.params;
+        try {
+          return await readResource(kit, uri, context);
+        } catch (error) {
+          throw requestFailure(`reading resource ${uri}`, error, mask);
+        }
+      },
+      { name: request.params.uri },
+    ),
   );
   sdk.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
-    kit.run('prompts/get', extra, async (context) => {
-      const { name } = request.params;
-      try {
-        const prompt = await providers.getPrompt(name);
-        if (!prompt) throw new ProxyError(ProxyErrorCode.NotFound, `Unknown prompt: ${name}`);
-        return await withComponentSpan(`prompts/get ${name}`, prompt, () =>
-          prompt.render(request.params.arguments ?? {}, context),
-        );
-      } catch (error) {
-        throw requestFailure(`rendering prompt ${name}`, error, mask);
-      }
-    }),
+    kit.run(
+      'prompts/get',
+      extra,
+      async (context) => {
+        const { name } = request.params;
+        try {
+          const prompt = await providers.getPrompt(name);
+          if (!prompt) throw new ProxyError(ProxyErrorCode.NotFound, `Unknown prompt: ${name}`);
+          return await withComponentSpan(`prompts/get ${name}`, prompt, () =>
+            prompt.render(request.params.arguments ?? {}, context),
+          );
+        } catch (error) {
+          throw requestFailure(`rendering prompt ${name}`, error, mask);
+        }
+      },
+      { name: request.params.name, arguments: request.params.arguments },
+    ),
   );
   sdk.setRequestHandler(CompleteRequestSchema, (request, extra) =>
     kit.run('completion/complete', extra, async (context) => {

@@ -12,6 +12,7 @@ import type { ComponentKind } from '../components/component';
 import { Context } from '../context/context';
 import { FrontSession } from '../context/frontSession';
 import { runWithContext } from '../context/storage';
+import { Observer } from '../observe/observer';
 import { AggregateProvider, type ProviderErrorStrategy } from '../providers/aggregateProvider';
 import { mergeCapabilities } from '../providers/capabilities';
 import { LocalProvider } from '../providers/localProvider';
@@ -67,6 +68,11 @@ export interface ProviderServerOptions {
   declare?: DeclaredKinds;
   /** Where the server reports problems. @default noopLogger */
   logger?: Logger;
+  /**
+   * Where the server reports requests and sessions (see {@link Observer}); share one with
+   * whatever else should report to the same listeners. @default a new one
+   */
+  observer?: Observer;
 }
 
 /** Options of {@link ProviderServer.addProvider}. */
@@ -132,6 +138,8 @@ export class ProviderServer implements ConnectableServer {
   readonly options: Readonly<ProviderServerOptions>;
   readonly #sessions = new Set<FrontSession>();
   readonly #logger: Logger;
+  /** Where this server reports its requests and sessions; listen with `observer.on(...)`. */
+  readonly observer: Observer;
   #offEvents: (() => void) | undefined;
 
   /**
@@ -142,6 +150,7 @@ export class ProviderServer implements ConnectableServer {
     checkOptions(options);
     this.options = options;
     this.#logger = options.logger ?? noopLogger;
+    this.observer = options.observer ?? new Observer();
     this.providers = new AggregateProvider({
       name: options.name ?? 'mcp-server',
       onProviderError: options.onProviderError ?? 'warn',
@@ -242,7 +251,7 @@ export class ProviderServer implements ConnectableServer {
       pageSize: this.options.pageSize,
       maskErrorDetails: this.options.maskErrorDetails ?? false,
       logger: this.#logger,
-      run: contextRunner(session),
+      run: contextRunner(session, this.observer),
     };
     registerSessionHandlers(
       kit,
@@ -258,6 +267,7 @@ export class ProviderServer implements ConnectableServer {
     sdk.onerror = (error) => this.#logger.debug(`Session ${session.id}: ${error.message}`);
     sdk.onclose = () => {
       this.#sessions.delete(session);
+      this.observer.emit('session', { type: 'closed', sessionId: session.id });
       void session.markClosed().then((errors) => {
         for (const error of errors) {
           this.#logger.warn(`Releasing session ${session.id} failed: ${errorMessage(error)}`);
@@ -265,6 +275,7 @@ export class ProviderServer implements ConnectableServer {
       });
     };
     this.#sessions.add(session);
+    this.observer.emit('session', { type: 'opened', sessionId: session.id });
     await sdk.connect(transport);
   }
 

@@ -4,6 +4,7 @@ import { CACHE_SCOPES } from '../provider/listCache';
 import { SESSION_STRATEGIES } from '../server/sessionStrategy';
 import {
   AUTH_TOKEN_ENV,
+  CLI_LOG_FORMATS,
   CLI_LOG_LEVELS,
   CLI_NAME,
   CLI_TRANSPORTS,
@@ -11,6 +12,7 @@ import {
   type CliCommand,
   type CliConfig,
   type CliHttpConfig,
+  type CliOperationsConfig,
 } from './cliConfig';
 import {
   backendArgument,
@@ -50,6 +52,13 @@ const OPTIONS = {
   name: { type: 'string' },
   'log-level': { type: 'string' },
   'drain-timeout': { type: 'string' },
+  'log-format': { type: 'string' },
+  metrics: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'audit-log': { type: 'string' },
+  'audit-arguments': { type: 'boolean' },
+  otel: { type: 'boolean' },
+  dashboard: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -73,6 +82,8 @@ const HTTP_ONLY = [
   'max-sessions',
   'idle-timeout',
   'max-body',
+  'metrics',
+  'dashboard',
 ] as const;
 
 /** Turns `util.parseArgs` errors (long, with advice) into short usage errors naming the option. */
@@ -160,6 +171,37 @@ function parseHttp(values: Values, stdio: boolean, env: NodeJS.ProcessEnv): CliH
   };
 }
 
+/** Metrics, logs, audit, traces, dashboard and reload: the operations settings. */
+function parseOperations(
+  values: Values,
+  stdio: boolean,
+  env: NodeJS.ProcessEnv,
+): CliOperationsConfig {
+  const audit = values['audit-log'];
+  if (audit !== undefined && audit.trim() === '')
+    throw usageError('Missing value for option: --audit-log');
+  if (audit === '-' && stdio) {
+    throw usageError(
+      'Option --audit-log - (standard output) needs --transport http or sse: the stdio front owns standard output',
+    );
+  }
+  if (values['audit-arguments'] && audit === undefined) {
+    throw usageError('Option needs --audit-log: --audit-arguments');
+  }
+  const otelEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return {
+    logFormat: oneOf(values['log-format'] ?? 'text', CLI_LOG_FORMATS, 'log format'),
+    metrics: values.metrics ?? false,
+    ...(values['metrics-port'] !== undefined
+      ? { metricsPort: integer(values['metrics-port'], '--metrics-port', { min: 0, max: 65535 }) }
+      : {}),
+    ...(audit !== undefined ? { auditLog: audit } : {}),
+    auditArguments: values['audit-arguments'] ?? false,
+    otel: values.otel === true || (otelEndpoint !== undefined && otelEndpoint !== ''),
+    dashboard: values.dashboard ?? false,
+  };
+}
+
 /**
  * Parses and validates the CLI's arguments (without the `node` and script entries).
  * `--help` and `--version` win over anything else before `--`.
@@ -215,5 +257,6 @@ export function parseCliArgs(
   if (values['drain-timeout'] !== undefined) {
     config.drainTimeoutMs = milliseconds(values['drain-timeout'], '--drain-timeout', 0);
   }
+  config.operations = parseOperations(values, transport === 'stdio', env);
   return { action: 'run', config };
 }

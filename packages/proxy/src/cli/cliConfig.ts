@@ -17,6 +17,30 @@ export const CLI_TRANSPORTS: readonly CliTransport[] = ['stdio', 'http', 'sse'];
 /** The log levels of `--log-level`, lowest first. */
 export const CLI_LOG_LEVELS: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
+/** The formats of `--log-format`. */
+export type CliLogFormat = 'text' | 'json';
+
+/** The log formats, for validation and the help text. */
+export const CLI_LOG_FORMATS: readonly CliLogFormat[] = ['text', 'json'];
+
+/** How the running proxy is observed and operated (see docs/operations.md). */
+export interface CliOperationsConfig {
+  /** `text` (one readable line per message) or `json` (one JSON object per line, pino). @default 'text' */
+  logFormat: CliLogFormat;
+  /** Serve Prometheus metrics on `/metrics` of the HTTP front. @default false */
+  metrics: boolean;
+  /** Serve `/metrics`, `/healthz` and `/readyz` on their own port of `--host` too, when set. */
+  metricsPort?: number;
+  /** Where the audit log goes: a file path, or `-` for standard output; off when unset. */
+  auditLog?: string;
+  /** Put tool and prompt arguments in the audit log. @default false */
+  auditArguments: boolean;
+  /** Start the OpenTelemetry SDK (`--otel`, or `OTEL_EXPORTER_OTLP_ENDPOINT` set). @default false */
+  otel: boolean;
+  /** Serve the live dashboard under `/dashboard/` of the HTTP front. @default false */
+  dashboard: boolean;
+}
+
 /** What the CLI proxies: a URL, an `mcpServers` config file, or a command run over stdio. */
 export type CliBackend =
   | {
@@ -110,6 +134,8 @@ export interface CliConfig {
    * @default 10000
    */
   drainTimeoutMs?: number;
+  /** Metrics, logs, audit, traces, dashboard and reload. @default all off */
+  operations?: CliOperationsConfig;
 }
 
 /** What a command line asks for: help, the version, or running a proxy. */

@@ -69,6 +69,24 @@ General:
   --drain-timeout <ms>          On SIGTERM or SIGINT: refuse new requests and let those in
                                 flight finish for up to this long (default 10000; 0 cuts
                                 them off at once)
+  --log-format <text|json>      text (default): readable lines; json: one JSON object per
+                                line with request id, session, server, method, duration and
+                                outcome; secrets redacted either way
+
+Operations (see docs/operations.md):
+  --metrics                     Serve Prometheus metrics on /metrics of the HTTP front (with
+                                its auth); /healthz and /readyz are always served there
+  --metrics-port <port>         Serve /metrics, /healthz and /readyz on this port of --host
+                                too, without auth (works with the stdio front)
+  --audit-log <file | ->        One JSON line per tool call, resource read and prompt
+                                render (principal, server, name, outcome, duration) to this
+                                file, or - for stdout (HTTP fronts only)
+  --audit-arguments             Put arguments in the audit log too (left out by default)
+  --otel                        Start OpenTelemetry tracing (also on when
+                                OTEL_EXPORTER_OTLP_ENDPOINT is set); traceparent reaches
+                                backends in _meta and HTTP headers
+  --dashboard                   Serve a live dashboard at /dashboard/ of the HTTP front,
+                                with the front's auth
   -h, --help                    Show this help
   -v, --version                 Show the version
 

@@ -4,7 +4,8 @@
  * on SIGINT or SIGTERM, after draining the requests in flight (or when the stdio client closes
  * stdin). A second signal exits at once.
  */
-import { createConsoleLogger, errorMessage, type Logger } from '@org/transports';
+import { errorMessage, type Logger } from '@org/transports';
+import { createCliLogger } from '../ops/cliLogs';
 import { parseCliArgs } from './args';
 import { CLI_NAME, type CliConfig } from './cliConfig';
 import { EXIT_FAILURE, EXIT_OK, exitCodeFor, formatCliError } from './cliError';
@@ -101,7 +102,7 @@ function installShutdown(handle: CliHandle, logger: Logger, drainTimeoutMs: numb
 }
 
 async function run(config: CliConfig): Promise<void> {
-  const logger = createConsoleLogger(config.logLevel, `${CLI_NAME} `);
+  const logger = createCliLogger(config, process.stderr, `${CLI_NAME} `);
   const handle = await runCli(config, { ...processIo(), logger });
   installShutdown(handle, logger, config.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
 }

@@ -1,7 +1,7 @@
 import {
   type ConnectableServer,
   checkConfigCommands,
-  createConsoleLogger,
+  type HttpRoute,
   type HttpServeOptions,
   type Logger,
   loadMcpConfig,
@@ -10,10 +10,14 @@ import {
   serveStdio,
 } from '@org/transports';
 import { type CreateProxyOptions, createProxy, type ProxyTarget } from '../createProxy';
+import { createCliLogger } from '../ops/cliLogs';
+import { dashboardUrl } from '../ops/dashboard/dashboardRoutes';
+import { configSecrets, redactorOf } from '../ops/redact';
 import type { ProxyServer } from '../server/proxyServer';
 import type { CliConfig } from './cliConfig';
 import { checkCommand } from './commandCheck';
 import { type CliDrainResult, DrainGate } from './drainGate';
+import { type RunningOperations, startOperations } from './operations';
 import { packageVersion } from './packageVersion';
 
 /** The streams the CLI uses; the process's own by default. */
@@ -24,7 +28,10 @@ export interface CliIo {
   stdout: NodeJS.WritableStream;
   /** Where the listening line goes. @default process.stderr */
   stderr: NodeJS.WritableStream;
-  /** Where logs go. @default a console logger on stderr at the configured level */
+  /**
+   * Where logs go. @default at the configured level, with secrets masked: a text console
+   * logger on the process's stderr, or JSON lines on `stderr` with `--log-format json`
+   */
   logger?: Logger;
 }
 
@@ -67,6 +74,7 @@ async function proxyTarget(config: CliConfig, logger: Logger): Promise<ProxyTarg
   }
   if (backend.kind === 'config') {
     const loaded = await loadMcpConfig(backend.file);
+    redactorOf(logger)?.addSecrets(configSecrets(loaded));
     checkConfigCommands(loaded, backend.file);
     logger.info(`Proxying the servers of: ${backend.file}`);
     return loaded;
@@ -95,7 +103,7 @@ function proxyOptions(config: CliConfig, logger: Logger): CreateProxyOptions {
   };
 }
 
-function httpOptions(config: CliConfig, logger: Logger): HttpServeOptions {
+function httpOptions(config: CliConfig, logger: Logger, routes: HttpRoute[]): HttpServeOptions {
   const { host, port, path, authToken, stateless, allowedHosts, cors } = config.http;
   const { maxSessions, sessionIdleTimeoutMs, maxBodyBytes } = config.http;
   const endpoint =
@@ -112,6 +120,7 @@ function httpOptions(config: CliConfig, logger: Logger): HttpServeOptions {
     ...(maxSessions !== undefined ? { maxSessions } : {}),
     ...(sessionIdleTimeoutMs !== undefined ? { sessionIdleTimeoutMs } : {}),
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    routes,
     logger,
   };
 }
@@ -120,7 +129,7 @@ function httpOptions(config: CliConfig, logger: Logger): HttpServeOptions {
 async function serveFront(
   proxy: ProxyServer | ConnectableServer,
   config: CliConfig,
-  io: CliIo & { logger: Logger },
+  io: CliIo & { logger: Logger; routes: HttpRoute[] },
 ): Promise<
   Omit<CliHandle, 'close' | 'drain'> & { closeFront(): Promise<void>; stopAccepting(): void }
 > {
@@ -138,12 +147,13 @@ async function serveFront(
       stopAccepting: () => {},
     };
   }
-  const handle = await serveHttp(proxy, httpOptions(config, io.logger));
+  const handle = await serveHttp(proxy, httpOptions(config, io.logger, io.routes));
   const line =
     config.transport === 'sse'
       ? `Proxy listening on ${handle.sseUrl} (streamable HTTP: ${handle.url})`
       : `Proxy listening on ${handle.url} (SSE: ${handle.sseUrl})`;
   io.stderr.write(`${line}\n`);
+  if (config.operations?.dashboard) io.stderr.write(`Dashboard at ${dashboardUrl(handle.url)}\n`);
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
@@ -177,13 +187,25 @@ async function serveFront(
  *   could not start (a port in use)
  */
 export async function runCli(config: CliConfig, io: CliIo = processIo()): Promise<CliHandle> {
-  const logger = io.logger ?? createConsoleLogger(config.logLevel, `${config.name} `);
+  const logger = io.logger ?? createCliLogger(config, io.stderr);
   const proxy = createProxy(await proxyTarget(config, logger), proxyOptions(config, logger));
   const gate = new DrainGate();
+  let operations: RunningOperations | undefined;
   let front: Awaited<ReturnType<typeof serveFront>>;
   try {
-    front = await serveFront(gate.wrap(proxy), config, { ...io, logger });
+    operations = await startOperations(proxy, {
+      config,
+      logger,
+      stdout: io.stdout,
+      stderr: io.stderr,
+    });
+    front = await serveFront(gate.wrap(proxy), config, {
+      ...io,
+      logger,
+      routes: operations.routes,
+    });
   } catch (error) {
+    await operations?.close();
     await proxy.close();
     throw error;
   }
@@ -194,6 +216,7 @@ export async function runCli(config: CliConfig, io: CliIo = processIo()): Promis
         await front.closeFront();
       } finally {
         await proxy.close();
+        await operations.close();
       }
     })();
     return closing;

@@ -78,6 +78,8 @@ export interface ListCacheOptions {
    * @default 4096
    */
   maxEntries?: number;
+  /** Told of every lookup of {@link ListCache.get}: served from the cache (`hit`) or fetched (`miss`). */
+  onLookup?: (kind: ComponentKind, outcome: 'hit' | 'miss') => void;
 }
 
 /** A list and whether this call fetched it from the backend. */
@@ -122,6 +124,7 @@ export class ListCache {
   readonly #store: ListCacheStore;
   readonly #maxEntries: number;
   readonly #prefix: string;
+  readonly #onLookup: ListCacheOptions['onLookup'];
   readonly #inflight = new Map<string, InFlight>();
   /** Keys stored, least recently used first, with the kind and partition of each. */
   readonly #keys = new Map<string, Owner>();
@@ -132,6 +135,7 @@ export class ListCache {
     this.#store = options.store ?? new InMemoryListCacheStore();
     this.#maxEntries = options.maxEntries ?? 4096;
     this.#prefix = options.prefix === undefined ? '' : `${options.prefix}/`;
+    this.#onLookup = options.onLookup;
   }
 
   /** The store key of a kind's list in a partition. */
@@ -159,9 +163,11 @@ export class ListCache {
       const cached = await this.#store.get(key);
       if (cached && performance.now() - cached.storedAt < this.ttlMs) {
         this.#touch(key, kind, partition);
+        this.#onLookup?.(kind, 'hit');
         return { entry: cached, fetched: false };
       }
     }
+    this.#onLookup?.(kind, 'miss');
     return { entry: await this.#fetchShared(kind, partition, key, fetch), fetched: true };
   }
 

@@ -16,6 +16,7 @@ import {
   EventHub,
   type FrontSession,
   firstMatchingTemplate,
+  type Observer,
   type Provider,
   type ProviderListener,
 } from '@org/core';
@@ -57,6 +58,8 @@ export interface ProxyProviderOptions {
   refreshOnList?: boolean;
   /** Where lists are kept. @default a new InMemoryListCacheStore */
   cacheStore?: ListCacheStore;
+  /** Where cache lookups are reported (`cache` events); unset: not reported. */
+  observer?: Observer;
   /** The most cached lists kept (kinds times partitions), least recently used out first. @default 4096 */
   maxCacheEntries?: number;
   /**
@@ -70,6 +73,14 @@ export interface ProxyProviderOptions {
   /** Where problems are reported. @default noopLogger */
   logger?: Logger;
 }
+
+/** The list a kind of component comes in, as `cache` events name it. */
+const LIST_OF: Record<ComponentKind, string> = {
+  tool: 'tools',
+  resource: 'resources',
+  template: 'templates',
+  prompt: 'prompts',
+};
 
 /** The options of {@link ProxyProvider} a proxy passes to the provider of each backend. */
 export type ProxyCacheOptions = Pick<
@@ -192,6 +203,10 @@ export class ProxyProvider implements Provider {
       prefix: this.name,
       store: options.cacheStore,
       maxEntries: options.maxCacheEntries,
+      onLookup: options.observer
+        ? (kind, outcome) =>
+            options.observer?.emit('cache', { backend: this.name, kind: LIST_OF[kind], outcome })
+        : undefined,
     });
     this.#logger = options.logger ?? noopLogger;
     this.clientFactory = () => this.#client();
@@ -208,6 +223,10 @@ export class ProxyProvider implements Provider {
    */
   #client(): Promise<ProxyClient> {
     const context = currentContext();
+    // A request about one component (a call, a read, a render) is served by this backend.
+    if (context && context.server === undefined && !context.method.endsWith('/list')) {
+      context.server = this.name;
+    }
     const known = context && this.#resolved.get(context);
     if (known) return known;
     const resolving = Promise.resolve(this.#factory()).then((client) => {

@@ -4,7 +4,7 @@ import {
   type ProviderTransform,
   transformProvider,
 } from '@org/core';
-import { ProxyError, ProxyErrorCode } from '@org/transports';
+import { type ChildLimit, ProxyError, ProxyErrorCode } from '@org/transports';
 import type { ClientFactory } from '../components/clientFactory';
 import { boundedNamespace } from '../naming/boundedNamespace';
 import type { BackendHealth, BackendHealthOptions } from '../provider/backendHealth';
@@ -27,6 +27,8 @@ export interface ProxyBackend {
   transforms?: ProviderTransform[];
   /** Releases what the backend holds (sessions, children); called by `close()`. */
   dispose?: () => Promise<void>;
+  /** Whether the proxy is unready while this backend is down (see `/readyz`). @default false */
+  required?: boolean;
 }
 
 /** Options of {@link ProxyServer}: one backend's `clientFactory`, or several `backends`. */
@@ -38,6 +40,8 @@ export interface ProxyServerOptions
   clientFactory?: ClientFactory;
   /** The backends, for a proxy of several (or of one with a name and transforms). */
   backends?: ProxyBackend[];
+  /** The limit the backends' stdio children run under, for reporting (`createProxy` sets it). */
+  childLimit?: ChildLimit;
 }
 
 /**
@@ -60,6 +64,8 @@ export class ProxyServer extends ProviderServer {
   readonly proxyProviders: readonly ProxyProvider[];
   /** The backends. */
   readonly backends: readonly ProxyBackend[];
+  /** The limit on stdio children the backends share (read `running`), when known. */
+  readonly childLimit: ChildLimit | undefined;
   readonly #group: ProxyGroupProvider | undefined;
 
   /** @param options - the backend(s), cache and server options */
@@ -71,6 +77,7 @@ export class ProxyServer extends ProviderServer {
       listDeadlineMs,
       retryInitialMs,
       retryMaxMs,
+      childLimit,
       ...serverOptions
     } = rest;
     super({ name: 'mcp-proxy', capabilities: {}, onProviderError: 'raise', ...serverOptions });
@@ -82,12 +89,14 @@ export class ProxyServer extends ProviderServer {
       );
     }
     this.backends = backends;
+    this.childLimit = childLimit;
     const providers = backends.map(
       (backend) =>
         new ProxyProvider(backend.clientFactory, {
           ...cache,
           name: backend.name,
           logger: serverOptions.logger,
+          observer: this.observer,
         }),
     );
     this.proxyProviders = providers;

@@ -110,7 +110,48 @@ describe('parseCliArgs: defaults and options', () => {
       forwardHeaders: [],
       logLevel: 'info',
       name: 'org-mcp-proxy',
+      operations: {
+        logFormat: 'text',
+        metrics: false,
+        auditArguments: false,
+        otel: false,
+        dashboard: false,
+      },
     });
+  });
+
+  it('reads the operations options, and refuses them where they cannot work, naming them', () => {
+    const parsed = config(
+      [
+        ...[
+          'https://example.com/mcp',
+          '--transport',
+          'http',
+          '--metrics',
+          '--metrics-port',
+          '9464',
+        ],
+        ...['--log-format', 'json', '--audit-log', '-', '--audit-arguments', '--dashboard'],
+      ],
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+    );
+    expect(parsed.operations).toEqual({
+      logFormat: 'json',
+      metrics: true,
+      metricsPort: 9464,
+      auditLog: '-',
+      auditArguments: true,
+      otel: true,
+      dashboard: true,
+    });
+    const refused = (argv: string[], message: RegExp) =>
+      expect(() => parseCliArgs(['https://example.com/mcp', ...argv], {})).toThrow(message);
+    refused(['--log-format', 'xml'], /log format/);
+    refused(['--metrics'], /--metrics/);
+    refused(['--dashboard'], /--dashboard/);
+    refused(['--audit-log', '-'], /standard output/);
+    refused(['--audit-arguments'], /--audit-log/);
+    refused(['--metrics-port', '70000'], /--metrics-port/);
   });
 
   it('reads every HTTP front option', () => {

@@ -43,6 +43,7 @@ const commonFields = {
     .record(z.string(), toolOverrideSchema, { error: 'expected an object of tool overrides' })
     .optional(),
   disabled: z.boolean().optional(),
+  required: z.boolean().optional(),
   description: z.string().optional(),
 };
 

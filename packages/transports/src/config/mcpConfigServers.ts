@@ -42,6 +42,7 @@ function serverOptions(server: McpServerConfig): McpServerOptions {
   if (server.exclude_tags) options.excludeTags = [...server.exclude_tags];
   if (server.tools) options.tools = structuredClone(server.tools);
   if (server.description !== undefined) options.description = server.description;
+  if (server.required !== undefined) options.required = server.required;
   return options;
 }
 

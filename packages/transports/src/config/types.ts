@@ -27,6 +27,11 @@ export interface ServerConfigBase {
   tools?: Record<string, ToolOverrideConfig>;
   /** `true` skips the server. @default false */
   disabled?: boolean;
+  /**
+   * `true` makes the proxy unready (`/readyz` answers 503) while this server is down. When no
+   * server is marked, the proxy is ready while any is up. @default false
+   */
+  required?: boolean;
   /** A human-readable description of the server. */
   description?: string;
   /** Further keys, kept verbatim. */
@@ -105,6 +110,8 @@ export interface McpServerOptions {
   tools?: Record<string, ToolOverrideConfig>;
   /** A human-readable description of the server. */
   description?: string;
+  /** Whether readiness needs this server up (see `ServerConfigBase.required`). */
+  required?: boolean;
 }
 
 /** One enabled server of a config, ready to connect. */

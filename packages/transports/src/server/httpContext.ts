@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedHttpOptions } from './httpOptions';
 import type { LegacySseSession } from './legacySse';
+import { type OAuthFront, requestAuth } from './oauthFront';
 import type { RequestGuards } from './requestGuards';
 import type { SessionRegistry } from './sessionRegistry';
 import type { StreamableHttpTransport } from './streamableHttpTransport';
@@ -15,6 +16,8 @@ export interface HttpContext {
   readonly options: ResolvedHttpOptions;
   /** Host, Origin, auth and CORS checks. */
   readonly guards: RequestGuards;
+  /** The OAuth front, when `oauth` is set. */
+  readonly oauth?: OAuthFront;
   /** Open streamable HTTP sessions. */
   readonly sessions: SessionRegistry<StreamableHttpTransport>;
   /** Open legacy SSE sessions. */
@@ -29,7 +32,7 @@ export interface HttpContext {
 
 /** The `extra` handed to the server with each message of a request. */
 export function messageExtra(context: HttpContext, req: IncomingMessage): MessageExtraInfo {
-  const authInfo = context.options.authInfo;
+  const authInfo = requestAuth.get(req) ?? context.options.authInfo;
   return authInfo === undefined
     ? { requestInfo: { headers: req.headers } }
     : { requestInfo: { headers: req.headers }, authInfo };

@@ -7,8 +7,9 @@ import {
   type EventStore,
   InMemoryEventStore,
 } from './eventStore';
+import type { OAuthFrontOptions } from './oauthFront';
 import { DEFAULT_MAX_SSE_QUEUE_BYTES } from './sseStream';
-import type { HttpServeOptions } from './types';
+import type { HttpRoute, HttpServeOptions } from './types';
 
 /** The largest request body accepted by default: 4 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -41,6 +42,8 @@ export interface ResolvedHttpOptions {
   authToken: Buffer | undefined;
   /** The `authInfo` handed to handlers once the token was validated. */
   authInfo: AuthInfo | undefined;
+  /** The OAuth front, when on. */
+  oauth: OAuthFrontOptions | undefined;
   hostCheck: boolean;
   /** Allowed Host values (lowercase), matched with or without their port. */
   allowedHosts: ReadonlySet<string>;
@@ -62,6 +65,8 @@ export interface ResolvedHttpOptions {
   /** Close a session this long after its GET stream dropped and its client fell silent; 0: never. */
   clientGoneGraceMs: number;
   healthPath: string;
+  /** The extra endpoints. */
+  routes: readonly HttpRoute[];
   logger: Logger;
 }
 
@@ -113,6 +118,10 @@ export function resolveHttpOptions(options: HttpServeOptions): ResolvedHttpOptio
   const corsOrigins = Array.isArray(options.cors) ? options.cors.map(normaliseOrigin) : [];
   const token = options.authToken;
   if (token !== undefined && token.length === 0) throw invalid('authToken', '(empty)');
+  if (token !== undefined && options.oauth !== undefined)
+    throw invalid('authToken and oauth', 'they are mutually exclusive');
+  if (options.oauth !== undefined && options.oauth.authorizationServers.length === 0)
+    throw invalid('oauth.authorizationServers', '(empty)');
   const resolved: ResolvedHttpOptions = {
     host: options.host ?? '127.0.0.1',
     port: checkCount('port', options.port ?? 0, 0),
@@ -124,6 +133,7 @@ export function resolveHttpOptions(options: HttpServeOptions): ResolvedHttpOptio
     authToken: token === undefined ? undefined : Buffer.from(token, 'utf8'),
     authInfo:
       token === undefined ? undefined : Object.freeze({ token, clientId: 'bearer', scopes: [] }),
+    oauth: options.oauth,
     hostCheck: options.disableHostCheck !== true,
     allowedHosts: new Set((options.allowedHosts ?? []).map((h) => h.trim().toLowerCase())),
     allowedOrigins: new Set([
@@ -160,10 +170,14 @@ export function resolveHttpOptions(options: HttpServeOptions): ResolvedHttpOptio
       0,
     ),
     healthPath: checkPath('healthPath', options.healthPath ?? '/health'),
+    routes: [...(options.routes ?? [])],
     logger: options.logger ?? noopLogger,
   };
   const paths = [resolved.path, resolved.healthPath];
   if (resolved.sse) paths.push(resolved.ssePath, resolved.messagesPath);
+  for (const [index, route] of resolved.routes.entries()) {
+    paths.push(checkPath(`routes[${index}].path`, route.path));
+  }
   if (new Set(paths).size !== paths.length) throw invalid('paths', paths.join(', '));
   return resolved;
 }

@@ -2,12 +2,14 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { HttpContext } from './httpContext';
 import { JsonRpcCode, replyEmpty, replyError, replyJson, responseGone } from './httpReplies';
 import { openLegacySse, postLegacyMessage } from './legacySseHandlers';
+import { metadataPathFor, requestAuth } from './oauthFront';
 import { refuseAtSessionLimit } from './sessionLimit';
 import {
   handleStreamableDelete,
   handleStreamableGet,
   handleStreamablePost,
 } from './streamableHttpHandler';
+import type { HttpRoute } from './types';
 
 type Endpoint = 'mcp' | 'health' | 'sse' | 'messages';
 
@@ -102,6 +104,69 @@ async function dispatch(
   });
 }
 
+/** The extra route serving `pathname`, if one does (exact paths before prefixes). */
+function extraRoute(context: HttpContext, pathname: string): HttpRoute | undefined {
+  const routes = context.options.routes;
+  if (routes.length === 0) return undefined;
+  return (
+    routes.find((r) => r.path === pathname) ??
+    routes.find((r) => r.path.endsWith('/') && pathname.startsWith(r.path))
+  );
+}
+
+/** Serves an extra route: its methods, then its auth, then its handler. */
+async function serveRoute(
+  context: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: HttpRoute,
+): Promise<void> {
+  const methods = route.methods ?? ['GET'];
+  const allow = methods.join(', ');
+  if (req.method === 'OPTIONS') return replyEmpty(res, 204, { allow });
+  if (!methods.includes(req.method ?? '')) {
+    const message = `Method not allowed: ${String(req.method)}`;
+    return replyError(res, 405, { code: JsonRpcCode.ServerError, message, headers: { allow } });
+  }
+  if (!route.public && !(await authenticate(context, req, res))) return;
+  await route.handle(req, res);
+}
+
+/** Whether `pathname` is the RFC 9728 metadata document (bare or path-suffixed). */
+function isMetadataPath(context: HttpContext, pathname: string): boolean {
+  return pathname === metadataPathFor('/') || pathname === metadataPathFor(context.options.path);
+}
+
+/**
+ * Authenticates a request: the static token, or the OAuth front (which stores the request's
+ * authInfo for the handlers). False when it was refused (already answered).
+ */
+async function authenticate(
+  context: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  const oauth = context.oauth;
+  if (oauth === undefined) {
+    if (context.guards.authorized(req)) return true;
+    context.options.logger.warn('Request refused: missing or wrong bearer token');
+    replyError(res, 401, UNAUTHORIZED);
+    return false;
+  }
+  const result = await oauth.authenticate(req);
+  if ('token' in result) {
+    requestAuth.set(req, result);
+    return true;
+  }
+  context.options.logger.warn(`Request refused: ${result.message}`);
+  replyError(res, result.status, {
+    code: JsonRpcCode.ServerError,
+    message: result.message,
+    headers: { 'www-authenticate': result.challenge },
+  });
+  return false;
+}
+
 async function route(
   context: HttpContext,
   req: IncomingMessage,
@@ -111,8 +176,16 @@ async function route(
   if (!admit(context, req, res)) return;
   const url = req.url ?? '/';
   const query = url.indexOf('?');
-  const endpoint = endpointOf(context, query === -1 ? url : url.slice(0, query));
-  if (endpoint === undefined) return replyError(res, 404, NOT_FOUND);
+  const pathname = query === -1 ? url : url.slice(0, query);
+  const endpoint = endpointOf(context, pathname);
+  if (context.oauth && req.method === 'GET' && isMetadataPath(context, pathname)) {
+    return replyJson(res, JSON.stringify(context.oauth.metadata()));
+  }
+  if (endpoint === undefined) {
+    const extra = extraRoute(context, pathname);
+    if (extra) return serveRoute(context, req, res, extra);
+    return replyError(res, 404, NOT_FOUND);
+  }
   if (req.method === 'OPTIONS') {
     const cors = res.hasHeader('access-control-allow-origin');
     return replyEmpty(
@@ -124,16 +197,14 @@ async function route(
   // The health endpoint is exempt from auth so that probes need no credentials.
   if (endpoint === 'health') {
     if (req.method === 'GET') return health(context, res);
-  } else if (!context.guards.authorized(req)) {
-    context.options.logger.warn('Request refused: missing or wrong bearer token');
-    return replyError(res, 401, UNAUTHORIZED);
-  }
+  } else if (!(await authenticate(context, req, res))) return;
   return dispatch(context, req, res, endpoint);
 }
 
 /**
  * The `request` listener of the HTTP server: guards (Host, Origin, CORS, auth), the health
- * endpoint, then the streamable HTTP and legacy SSE endpoints. Unknown paths get 404.
+ * endpoint, the streamable HTTP and legacy SSE endpoints, then the extra routes. Unknown paths
+ * get 404.
  */
 export function createRequestListener(context: HttpContext): RequestListener {
   const logger = context.options.logger;

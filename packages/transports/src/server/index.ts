@@ -19,10 +19,12 @@ export {
   DEFAULT_MAX_SSE_QUEUE_BYTES,
   DEFAULT_SSE_PRIME_AFTER_MS,
 } from './httpOptions';
+export type { OAuthFrontOptions } from './oauthFront';
 export { serveHttp } from './serveHttp';
 export { serveInMemory } from './serveInMemory';
 export { serveStdio } from './serveStdio';
 export type {
+  HttpRoute,
   HttpServeOptions,
   HttpServerHandle,
   InMemoryConnection,

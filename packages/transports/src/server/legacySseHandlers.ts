@@ -6,6 +6,7 @@ import { connectTarget } from './connectTarget';
 import type { HttpContext } from './httpContext';
 import { JsonRpcCode, replyError } from './httpReplies';
 import { LegacySseSession } from './legacySse';
+import { requestAuth } from './oauthFront';
 import { startHeartbeat } from './sseStream';
 
 /** GET on the SSE endpoint: opens a legacy session and serves it until the stream closes. */
@@ -79,6 +80,7 @@ export async function postLegacyMessage(
     });
   }
   // The SDK transport reads the validated token from `req.auth`.
-  if (authInfo !== undefined) (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
+  const auth = requestAuth.get(req) ?? authInfo;
+  if (auth !== undefined) (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
   await session.inner.handlePostMessage(req, res, parsed);
 }

@@ -4,6 +4,7 @@ import { ProxyError, ProxyErrorCode } from '../errors';
 import type { HttpContext } from './httpContext';
 import { resolveHttpOptions } from './httpOptions';
 import { createRequestListener } from './httpRouter';
+import { OAuthFront } from './oauthFront';
 import { formatHost, RequestGuards } from './requestGuards';
 import { SessionRegistry } from './sessionRegistry';
 import type { HttpServeOptions, HttpServerHandle, ServeTarget } from './types';
@@ -72,6 +73,7 @@ export async function serveHttp(
     target,
     options: resolved,
     guards: new RequestGuards(resolved, port),
+    ...(resolved.oauth ? { oauth: new OAuthFront(resolved.oauth, resolved.path) } : {}),
     sessions: new SessionRegistry(registryOptions),
     sseSessions: new SessionRegistry({ ...registryOptions, idleTimeoutMs: 0 }),
     statelessTransports: new Set(),

@@ -1,7 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ConnectableServer } from '../client/targets';
 import type { Logger } from '../logger';
 import type { EventStore } from './eventStore';
+import type { OAuthFrontOptions } from './oauthFront';
 
 /** What a server factory learns about the client session it is asked to serve. */
 export interface SessionInfo {
@@ -42,6 +44,11 @@ export interface HttpServeOptions {
   stateless?: boolean;
   /** When set, every request needs `Authorization: Bearer <authToken>` (401 otherwise). */
   authToken?: string;
+  /**
+   * Act as an OAuth 2.1 resource server (MCP authorization spec): serve the RFC 9728 metadata,
+   * validate JWT access tokens, answer 401/403 with `WWW-Authenticate`. Exclusive with `authToken`.
+   */
+  oauth?: OAuthFrontOptions;
   /**
    * Host header values accepted besides `localhost`, `127.0.0.1` and `[::1]` (bare or with the
    * bound port) and the bound address itself. An entry without a port (`example.com`) matches
@@ -127,8 +134,41 @@ export interface HttpServeOptions {
    * @default '/health'
    */
   healthPath?: string;
+  /**
+   * More endpoints served beside MCP's (metrics, readiness, a dashboard): each is host- and
+   * origin-checked like the MCP endpoint, and asks for the bearer token unless `public`.
+   * Their paths must differ from the other endpoints'.
+   */
+  routes?: HttpRoute[];
   /** Where the server reports what it does. @default noopLogger */
   logger?: Logger;
+}
+
+/**
+ * An endpoint of {@link HttpServeOptions.routes}.
+ *
+ * @example
+ * ```ts
+ * const ready: HttpRoute = {
+ *   path: '/readyz',
+ *   public: true,
+ *   handle: (_req, res) => void res.writeHead(200).end('ok'),
+ * };
+ * await serveHttp(server, { routes: [ready] });
+ * ```
+ */
+export interface HttpRoute {
+  /** The path it answers: exactly, or every path under it when it ends with `/`. */
+  path: string;
+  /** The methods it answers (others get 405 with `Allow`). @default ['GET'] */
+  methods?: readonly string[];
+  /** Served without the bearer token (health probes). @default false */
+  public?: boolean;
+  /**
+   * Answers a request. A thrown error or a rejection is logged and answered with 500 when
+   * nothing was sent yet.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
 /** A running HTTP server. */

@@ -90,9 +90,11 @@ describe('mcpConfigServers', () => {
           add: { name: 'plus', description: 'Adds', tags: ['keep'], enabled: true, extra: 1 },
         },
         description: 'Math',
+        required: true,
       },
     });
     expect(entry?.options).toEqual({
+      required: true,
       includeTags: ['keep'],
       excludeTags: ['admin'],
       tools: {

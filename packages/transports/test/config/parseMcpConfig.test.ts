@@ -137,6 +137,11 @@ describe('parseMcpConfig errors', () => {
       'mcp.json: mcpServers.r.auth: expected a non-empty bearer token',
     ],
     [
+      'required a string',
+      { r: { url: 'http://h', required: 'yes' } },
+      'mcp.json: mcpServers.r.required: expected true or false, got a string',
+    ],
+    [
       'include_tags a string',
       { r: { url: 'http://h', include_tags: 'a' } },
       'mcp.json: mcpServers.r.include_tags: expected an array of strings',

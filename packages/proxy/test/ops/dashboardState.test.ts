@@ -1,0 +1,103 @@
+import { DashboardState, type DashboardUpdate, type ProxyServer } from '@org/proxy';
+import { waitFor } from '@org/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Front, frontInMemory } from '../fixtures/fronts';
+import { callJson } from '../isolation/fixtures';
+import { twoBackendProxy } from './dashboardFixtures';
+
+let proxy: ProxyServer | undefined;
+let state: DashboardState | undefined;
+const fronts: Front[] = [];
+
+afterEach(async () => {
+  state?.close();
+  state = undefined;
+  for (const front of fronts.splice(0)) await front.close();
+  await proxy?.close();
+  proxy = undefined;
+});
+
+describe('the dashboard model', () => {
+  it('keeps the last calls in a bounded ring, the open sessions and each backend latencies', async () => {
+    proxy = twoBackendProxy();
+    state = new DashboardState(proxy, { maxCalls: 5, latencySamples: 3 });
+    const updates: DashboardUpdate[] = [];
+    state.subscribe((update) => updates.push(update));
+    // Listed before any traffic, never contacted yet.
+    expect(state.snapshot().backends.map((b) => [b.name, b.state])).toEqual([
+      ['alpha', 'idle'],
+      ['beta', 'idle'],
+    ]);
+    const [a, b] = await Promise.all([
+      frontInMemory(proxy, {}, 'one'),
+      frontInMemory(proxy, {}, 'two'),
+    ]);
+    fronts.push(a!, b!);
+    await waitFor(() => state!.snapshot().sessions.count === 2, { timeoutMs: 5000 });
+    const whoA = await callJson<{ session: string }>(a!.client, 'alpha_whoami');
+    const whoB = await callJson<{ session: string }>(b!.client, 'beta_whoami');
+    expect(whoA.session).toMatch(/^a/);
+    expect(whoB.session).toMatch(/^b/);
+    for (let i = 0; i < 4; i += 1) {
+      await a!.client.callTool({ name: 'alpha_note_add', arguments: { text: `n${i}` } });
+    }
+    const snapshot = state.snapshot();
+    // Bounded ring: only the last 5 calls, oldest first; the last four are a's notes.
+    expect(snapshot.calls).toHaveLength(5);
+    const tail = snapshot.calls.slice(-4);
+    expect(tail.map((c) => [c.method, c.name, c.server, c.outcome])).toEqual(
+      Array.from({ length: 4 }, () => ['tools/call', 'alpha_note_add', 'alpha', 'ok']),
+    );
+    expect(snapshot.calls.every((c) => c.durationMs >= 0)).toBe(true);
+    // Sessions: both listed with their request counts, a made more than b.
+    expect(snapshot.sessions.count).toBe(2);
+    const [idA, idB] = proxy.sessions.map((s) => s.id);
+    const byId = new Map(snapshot.sessions.list.map((s) => [s.id, s]));
+    expect(byId.get(idA!)!.requests).toBeGreaterThan(byId.get(idB!)!.requests);
+    expect(byId.get(idB!)!.requests).toBeGreaterThanOrEqual(1);
+    // Per backend: up, its own sessions, latencies bounded to 3 samples.
+    const alpha = snapshot.backends.find((x) => x.name === 'alpha')!;
+    const beta = snapshot.backends.find((x) => x.name === 'beta')!;
+    expect(alpha.state).toBe('up');
+    expect(beta.state).toBe('up');
+    expect(alpha.latencies).toHaveLength(3);
+    expect(alpha.requests).toBeGreaterThan(beta.requests);
+    expect(alpha.sessions).toBe(2);
+    // Subscribers saw each call and each backend request.
+    expect(
+      updates.filter((u) => u.type === 'call' && u.call.name === 'alpha_note_add'),
+    ).toHaveLength(4);
+    expect(updates.some((u) => u.type === 'backend' && u.backend.name === 'beta')).toBe(true);
+    // A session that closes leaves the list.
+    await a!.close();
+    fronts.splice(fronts.indexOf(a!), 1);
+    await waitFor(() => state!.snapshot().sessions.count === 1, { timeoutMs: 5000 });
+    expect(state.snapshot().sessions.list.map((s) => s.id)).toEqual([idB]);
+    expect(
+      updates.some((u) => u.type === 'session' && u.change === 'closed' && u.session.id === idA),
+    ).toBe(true);
+  });
+
+  it('records a failed call with its outcome and error', async () => {
+    proxy = twoBackendProxy();
+    state = new DashboardState(proxy);
+    const a = await frontInMemory(proxy, {}, 'one');
+    fronts.push(a);
+    const label = (await callJson<{ session: string }>(a.client, 'alpha_whoami')).session;
+    // A tool of another backend session: the backend refuses it.
+    const result = await a.client
+      .callTool({ name: 'alpha_only_someone_else', arguments: {} })
+      .catch((error: Error) => ({ thrown: error.message }));
+    expect(label).toMatch(/^a/);
+    const failed = state.snapshot().calls.find((c) => c.name === 'alpha_only_someone_else');
+    expect(result).toBeDefined();
+    expect(failed?.outcome).toBe('error');
+    expect(failed?.error).toBeTruthy();
+  });
+
+  it('rejects bounds that are not positive whole numbers', () => {
+    proxy = twoBackendProxy();
+    expect(() => new DashboardState(proxy!, { maxCalls: 0 })).toThrow(/maxCalls/);
+    expect(() => new DashboardState(proxy!, { latencySamples: 1.5 })).toThrow(/latencySamples/);
+  });
+});
