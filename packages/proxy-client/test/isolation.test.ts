@@ -103,7 +103,8 @@ describe('isolation of concurrent front sessions over streamable HTTP', () => {
     cleanup.push(() => stateful.dispose());
     const fronts = await frontsOverHttp(() => stateful.newStateful());
     await askEverywhere(fronts, 4);
-  });
+    // Hundreds of HTTP round trips: on a loaded 2-core CI machine this has taken 21 s.
+  }, 60_000);
 
   it('one shared connection used by the fronts in turn: each request reaches its own front', async () => {
     const { server: backend, probe } = createBackend();
