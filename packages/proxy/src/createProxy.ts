@@ -1,10 +1,4 @@
-import {
-  filter,
-  Observer,
-  type ProviderServerOptions,
-  type ProviderTransform,
-  toolOverrides,
-} from '@org/core';
+import { Observer, type ProviderServerOptions } from '@org/core';
 import { type ForwardingHandlers, ProxyClient, type ProxyClientOptions } from '@org/proxy-client';
 import {
   type BackendConnector,
@@ -12,14 +6,11 @@ import {
   ChildLimit,
   type ConnectorOptions,
   type McpConfig,
-  type McpServerEntry,
-  mcpConfigServers,
-  parseMcpConfig,
 } from '@org/transports';
 import type { ClientFactory } from './components/clientFactory';
-import { namespaceFor } from './naming/toolNames';
 import type { BackendHealthOptions } from './provider/backendHealth';
 import type { ProxyCacheOptions } from './provider/proxyProvider';
+import { ConfigPlanner } from './server/configPlanner';
 import { type ProxyBackend, ProxyServer } from './server/proxyServer';
 import { type SessionStrategy, strategyFactory } from './server/sessionStrategy';
 
@@ -103,18 +94,6 @@ function clientOptions(options: CreateProxyOptions, name?: string): ProxyClientO
   };
 }
 
-function entryTransforms(entry: McpServerEntry): ProviderTransform[] {
-  const transforms: ProviderTransform[] = [];
-  const { includeTags, excludeTags, tools } = entry.options;
-  if (tools && Object.keys(tools).length > 0) transforms.push(toolOverrides(tools));
-  if (includeTags?.length || excludeTags?.length) {
-    transforms.push(
-      filter({ ...(includeTags ? { includeTags } : {}), ...(excludeTags ? { excludeTags } : {}) }),
-    );
-  }
-  return transforms;
-}
-
 function backendFor(base: ProxyClient, strategy: SessionStrategy, name: string): ProxyBackend {
   const { factory, dispose } = strategyFactory(base, strategy);
   return { name, clientFactory: factory as ClientFactory, dispose };
@@ -127,6 +106,9 @@ function backendFor(base: ProxyClient, strategy: SessionStrategy, name: string):
  * contacts a backend, nor checks that a command exists: connections open (and children start)
  * on first use, and a backend that cannot start fails the operation that needed it, with an
  * error naming it. (The CLI checks commands at start-up; see `docs/cli.md`.)
+ *
+ * A proxy of a config can take a new config while serving: `proxy.reconfigure(config)` (the
+ * CLI calls it when the config file changes, and on SIGHUP; see `docs/operations.md`).
  *
  * @example
  * ```ts
@@ -159,21 +141,21 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
     connector: { childLimit: new ChildLimit(maxChildren), ...options.connector },
   };
   if (isConfig(target)) {
-    const config = parseMcpConfig(target);
-    const entries = mcpConfigServers(config);
-    const namespaced = entries.length > 1 || namespaceSingleServer;
-    const backends = entries.map((entry) => {
-      const base = new ProxyClient(entry.target, clientOptions(limited, entry.name));
-      return {
-        ...backendFor(base, strategy, entry.name),
-        ...(namespaced ? { namespace: namespaceFor(entry.name) } : {}),
-        ...(entry.options.required ? { required: true } : {}),
-        transforms: entryTransforms(entry),
-      };
+    // The planner keeps each server's connection across reconfigure() while its target holds.
+    const planner = new ConfigPlanner({
+      namespaceSingleServer,
+      connect: (entry) => {
+        const base = new ProxyClient(entry.target, clientOptions(limited, entry.name));
+        const { factory, dispose } = strategyFactory(base, strategy);
+        return { clientFactory: factory as ClientFactory, dispose };
+      },
     });
+    const plan = planner.plan(target);
+    planner.commit(plan);
     return new ProxyServer({
       ...serverOptions,
-      backends,
+      backends: plan.backends,
+      planner,
       childLimit: limited.connector?.childLimit,
     });
   }

@@ -228,7 +228,15 @@ export type { GroupMember } from './provider/proxyGroupProvider';
 export { ProxyGroupProvider } from './provider/proxyGroupProvider';
 export type { ProxyCacheOptions, ProxyProviderOptions } from './provider/proxyProvider';
 export { ProxyProvider } from './provider/proxyProvider';
+export type { ConfigPlannerOptions, ServerConnection } from './server/configPlanner';
+export { ConfigPlanner } from './server/configPlanner';
 export type { ProxyBackend, ProxyServerOptions } from './server/proxyServer';
 export { ProxyServer } from './server/proxyServer';
+export type {
+  BackendChanges,
+  BackendPlan,
+  BackendPlanner,
+  ReloadReport,
+} from './server/reloadTypes';
 export type { SessionStrategy, StrategyFactory } from './server/sessionStrategy';
 export { SESSION_STRATEGIES, strategyFactory } from './server/sessionStrategy';

@@ -4,9 +4,9 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  type BackendHealth,
   type CreateProxyOptions,
   createProxy,
-  ProxyGroupProvider,
   type ProxyServer,
   serveHttp,
 } from '@org/proxy';
@@ -112,10 +112,9 @@ async function frontsOf(proxy: ProxyServer, count: number): Promise<Front[]> {
   return fronts;
 }
 
-function groupOf(proxy: ProxyServer): ProxyGroupProvider {
-  const group = proxy.providers.providers.find((p) => p instanceof ProxyGroupProvider);
-  if (!(group instanceof ProxyGroupProvider)) throw new Error('No group provider');
-  return group;
+/** The group's health, read through the proxy. */
+function groupOf(proxy: ProxyServer): { health(): BackendHealth[] } {
+  return { health: () => proxy.health() ?? [] };
 }
 
 function makeProxy(mcpServers: Record<string, unknown>, options: CreateProxyOptions) {

@@ -59,6 +59,7 @@ const OPTIONS = {
   'audit-arguments': { type: 'boolean' },
   otel: { type: 'boolean' },
   dashboard: { type: 'boolean' },
+  'no-watch': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -199,6 +200,7 @@ function parseOperations(
     auditArguments: values['audit-arguments'] ?? false,
     otel: values.otel === true || (otelEndpoint !== undefined && otelEndpoint !== ''),
     dashboard: values.dashboard ?? false,
+    ...(values['no-watch'] ? { watch: false } : {}),
   };
 }
 
@@ -258,5 +260,8 @@ export function parseCliArgs(
     config.drainTimeoutMs = milliseconds(values['drain-timeout'], '--drain-timeout', 0);
   }
   config.operations = parseOperations(values, transport === 'stdio', env);
+  if (values['no-watch'] && config.backend.kind !== 'config') {
+    throw usageError('Option --no-watch needs a config file to proxy: only a config is reloaded');
+  }
   return { action: 'run', config };
 }

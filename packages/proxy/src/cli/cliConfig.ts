@@ -39,6 +39,11 @@ export interface CliOperationsConfig {
   otel: boolean;
   /** Serve the live dashboard under `/dashboard/` of the HTTP front. @default false */
   dashboard: boolean;
+  /**
+   * Reload the config file when it changes (SIGHUP reloads it either way); `false` with
+   * `--no-watch`. Only a config file backend is reloaded. @default true
+   */
+  watch?: boolean;
 }
 
 /** What the CLI proxies: a URL, an `mcpServers` config file, or a command run over stdio. */

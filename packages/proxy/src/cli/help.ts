@@ -87,6 +87,10 @@ Operations (see docs/operations.md):
                                 backends in _meta and HTTP headers
   --dashboard                   Serve a live dashboard at /dashboard/ of the HTTP front,
                                 with the front's auth
+  --no-watch                    With a config file: do not reload it when it changes
+                                (SIGHUP still reloads it). Servers added, removed or changed
+                                take effect without dropping the sessions of the others; an
+                                invalid file is rejected and the old config keeps serving
   -h, --help                    Show this help
   -v, --version                 Show the version
 

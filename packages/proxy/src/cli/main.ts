@@ -101,10 +101,23 @@ function installShutdown(handle: CliHandle, logger: Logger, drainTimeoutMs: numb
   });
 }
 
+/**
+ * SIGHUP reloads the config file, for a proxy of one (without a handler SIGHUP would end the
+ * process, as it does for the other proxies). The outcome is logged by the reload itself.
+ */
+function installReload(handle: CliHandle, config: CliConfig, logger: Logger): void {
+  if (config.backend.kind !== 'config') return;
+  process.on('SIGHUP', () => {
+    logger.info('Received SIGHUP, reloading the config');
+    void handle.reload();
+  });
+}
+
 async function run(config: CliConfig): Promise<void> {
   const logger = createCliLogger(config, process.stderr, `${CLI_NAME} `);
   const handle = await runCli(config, { ...processIo(), logger });
   installShutdown(handle, logger, config.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS);
+  installReload(handle, config, logger);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

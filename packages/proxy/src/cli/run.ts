@@ -16,6 +16,7 @@ import { configSecrets, redactorOf } from '../ops/redact';
 import type { ProxyServer } from '../server/proxyServer';
 import type { CliConfig } from './cliConfig';
 import { checkCommand } from './commandCheck';
+import { ConfigReloader, type ConfigReloadOutcome } from './configReload';
 import { type CliDrainResult, DrainGate } from './drainGate';
 import { type RunningOperations, startOperations } from './operations';
 import { packageVersion } from './packageVersion';
@@ -58,6 +59,13 @@ export interface CliHandle {
    * `close()` next.
    */
   drain(timeoutMs: number): Promise<CliDrainResult>;
+  /**
+   * Reloads the config file now (what SIGHUP does), when the proxy serves one: a valid new
+   * config is applied without dropping the sessions of unchanged servers; an invalid one is
+   * rejected (logged, naming the field) and the old one goes on serving. `undefined` when the
+   * proxy does not serve a config file.
+   */
+  reload(): Promise<ConfigReloadOutcome | undefined>;
 }
 
 /** The process's own streams. */
@@ -131,7 +139,10 @@ async function serveFront(
   config: CliConfig,
   io: CliIo & { logger: Logger; routes: HttpRoute[] },
 ): Promise<
-  Omit<CliHandle, 'close' | 'drain'> & { closeFront(): Promise<void>; stopAccepting(): void }
+  Omit<CliHandle, 'close' | 'drain' | 'reload'> & {
+    closeFront(): Promise<void>;
+    stopAccepting(): void;
+  }
 > {
   if (config.transport === 'stdio') {
     const handle = await serveStdio(proxy, {
@@ -192,7 +203,18 @@ export async function runCli(config: CliConfig, io: CliIo = processIo()): Promis
   const gate = new DrainGate();
   let operations: RunningOperations | undefined;
   let front: Awaited<ReturnType<typeof serveFront>>;
+  const { backend } = config;
+  const reloader =
+    backend.kind === 'config'
+      ? new ConfigReloader({
+          file: backend.file,
+          proxy,
+          logger,
+          watch: config.operations?.watch ?? true,
+        })
+      : undefined;
   try {
+    await reloader?.start();
     operations = await startOperations(proxy, {
       config,
       logger,
@@ -205,6 +227,7 @@ export async function runCli(config: CliConfig, io: CliIo = processIo()): Promis
       routes: operations.routes,
     });
   } catch (error) {
+    await reloader?.close();
     await operations?.close();
     await proxy.close();
     throw error;
@@ -213,6 +236,7 @@ export async function runCli(config: CliConfig, io: CliIo = processIo()): Promis
   const close = (): Promise<void> => {
     closing ??= (async () => {
       try {
+        await reloader?.close();
         await front.closeFront();
       } finally {
         await proxy.close();
@@ -226,5 +250,6 @@ export async function runCli(config: CliConfig, io: CliIo = processIo()): Promis
     front.stopAccepting();
     return gate.drain(timeoutMs);
   };
-  return { url: front.url, sseUrl: front.sseUrl, closed: front.closed, close, drain };
+  const reload = async (): Promise<ConfigReloadOutcome | undefined> => reloader?.reload('asked');
+  return { url: front.url, sseUrl: front.sseUrl, closed: front.closed, close, drain, reload };
 }

@@ -59,7 +59,7 @@ export class GroupHealth {
   readonly retryInitialMs: number;
   /** The longest delay between two background retries, in milliseconds. */
   readonly retryMaxMs: number;
-  readonly #members: readonly GroupMember[];
+  #members: readonly GroupMember[];
   readonly #logger: Logger;
   readonly #onRecover: () => void;
   readonly #health = new Map<GroupMember, MemberHealth>();
@@ -95,9 +95,32 @@ export class GroupHealth {
     return this.#members.map((member) => this.of(member).snapshot(member.name));
   }
 
-  /** The health record of `member`. */
+  /**
+   * The health record of `member`. A member no longer in the group (a reload removed it, with
+   * an attempt still in flight) gets a detached record: what it learns changes nothing.
+   */
   of(member: GroupMember): MemberHealth {
-    return this.#health.get(member)!;
+    return this.#health.get(member) ?? new MemberHealth();
+  }
+
+  /**
+   * Follows a change of the group's members (a config reload): a member kept (the same object)
+   * keeps its health and its pending retry; a new one starts up; a removed one's retry is
+   * cancelled and its record dropped.
+   */
+  setMembers(members: readonly GroupMember[]): void {
+    const next = new Set(members);
+    for (const [member, health] of this.#health) {
+      if (next.has(member)) continue;
+      clearTimeout(health.timer);
+      health.timer = undefined;
+      health.nextRetryAt = undefined;
+      this.#health.delete(member);
+    }
+    for (const member of members) {
+      if (!this.#health.has(member)) this.#health.set(member, new MemberHealth());
+    }
+    this.#members = members;
   }
 
   /**
@@ -239,7 +262,8 @@ export class GroupHealth {
 
   /** Schedules the next background retry of a down backend, with exponential backoff. */
   #schedule(member: GroupMember, health: MemberHealth): number | undefined {
-    if (this.#stopped) return undefined;
+    // A member a reload removed is not retried.
+    if (this.#stopped || this.#health.get(member) !== health) return undefined;
     clearTimeout(health.timer);
     const delay = Math.min(
       this.retryMaxMs,

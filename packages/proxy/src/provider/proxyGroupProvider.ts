@@ -126,8 +126,8 @@ type LookupKey = { name: string } | { uri: string };
 export class ProxyGroupProvider implements Provider {
   /** A name for messages. */
   readonly name = 'servers';
-  /** The backends, in config order. */
-  readonly members: readonly GroupMember[];
+  #members: readonly GroupMember[];
+  readonly #offMembers = new Map<GroupMember, () => void>();
   /** How long each backend is waited for when all are asked at once, in milliseconds. */
   readonly listDeadlineMs: number;
   /** The delay before the first background retry of a backend that went down, in milliseconds. */
@@ -155,11 +155,33 @@ export class ProxyGroupProvider implements Provider {
     this.listDeadlineMs = this.#health.listDeadlineMs;
     this.retryInitialMs = this.#health.retryInitialMs;
     this.retryMaxMs = this.#health.retryMaxMs;
-    this.members = members;
+    this.#members = members;
     this.#logger = logger;
-    for (const member of members) {
-      member.provider.subscribe?.((event) => this.#events.emit(event));
-    }
+    for (const member of members) this.#listen(member);
+  }
+
+  /** The backends, in config order. */
+  get members(): readonly GroupMember[] {
+    return this.#members;
+  }
+
+  #listen(member: GroupMember): void {
+    const off = member.provider.subscribe?.((event) => this.#events.emit(event));
+    if (off) this.#offMembers.set(member, off);
+  }
+
+  /**
+   * Replaces the backends (a config reload). A member kept (the same object) keeps its health;
+   * its `provider` and `namespace` may have been replaced in place, so every member's events
+   * are listened to afresh. Operations already running finish with the members they started
+   * with. The caller tells the clients to list again.
+   */
+  setMembers(members: readonly GroupMember[]): void {
+    for (const off of this.#offMembers.values()) off();
+    this.#offMembers.clear();
+    this.#health.setMembers(members);
+    this.#members = [...members];
+    for (const member of this.#members) this.#listen(member);
   }
 
   /** The health of every backend, in config order: a snapshot, for readiness checks and the like. */
@@ -172,13 +194,14 @@ export class ProxyGroupProvider implements Provider {
     what: string,
     run: (member: GroupMember) => Promise<T>,
   ): Promise<Array<{ member: GroupMember; value: T }>> {
+    const members = this.#members;
     const outcomes = await Promise.all(
-      this.members.map((member) => this.#health.attempt(member, what, () => run(member))),
+      members.map((member) => this.#health.attempt(member, what, () => run(member))),
     );
     const ok: Array<{ member: GroupMember; value: T }> = [];
     const failed: string[] = [];
     outcomes.forEach((outcome, index) => {
-      const member = this.members[index]!;
+      const member = members[index]!;
       if (outcome.ok) ok.push({ member, value: outcome.value });
       else if (outcome.skipped) {
         const health = this.#health.of(member);
@@ -230,12 +253,13 @@ export class ProxyGroupProvider implements Provider {
     refuse = true,
   ): Promise<T | undefined> {
     const what = 'name' in key ? `${kind} ${key.name}` : `${KIND_NAMES[kind]} ${key.uri}`;
-    if (!this.members.some((member) => this.#mayHold(member, key))) {
+    const members = this.#members;
+    if (!members.some((member) => this.#mayHold(member, key))) {
       if (!refuse) return undefined;
       return refusal<T>(kind, 'name' in key ? key.name : key.uri, this.#noNamespace(kind, key));
     }
     const outcomes = await Promise.all(
-      this.members.map((member) => {
+      members.map((member) => {
         const mayHold = this.#mayHold(member, key);
         return this.#health.attempt(
           member,
@@ -258,7 +282,7 @@ export class ProxyGroupProvider implements Provider {
     const found: Array<Owned<T>> = [];
     let failure: unknown;
     outcomes.forEach((outcome, index) => {
-      const member = this.members[index]!;
+      const member = members[index]!;
       if (outcome.ok) {
         if (outcome.value) found.push({ member, item: outcome.value });
       } else if (this.#mayHold(member, key)) failure ??= outcome.error;
@@ -361,6 +385,8 @@ export class ProxyGroupProvider implements Provider {
    * naming every backend when none works.
    */
   async capabilities(): Promise<ServerCapabilities> {
+    // The members asked, in config order, even when a reload replaces them meanwhile.
+    const members = this.#members;
     const answered = await this.#gather('start', async (member) => {
       const provider = member.provider;
       const capabilities = provider.capabilities ? await provider.capabilities() : {};
@@ -368,7 +394,7 @@ export class ProxyGroupProvider implements Provider {
       return capabilities;
     });
     let merged: ServerCapabilities = {};
-    for (const member of this.members) {
+    for (const member of members) {
       const entry = answered.find((candidate) => candidate.member === member);
       merged = mergeCapabilities(
         merged,
@@ -385,8 +411,9 @@ export class ProxyGroupProvider implements Provider {
    * `undefined` when none has any.
    */
   async instructions(): Promise<string | undefined> {
+    const members = this.#members;
     const texts = await Promise.all(
-      this.members.map(async (member) => {
+      members.map(async (member) => {
         if (this.#health.of(member).state === 'down' || !member.provider.instructions)
           return undefined;
         const asked = member.provider.instructions().catch(() => undefined);
@@ -396,7 +423,7 @@ export class ProxyGroupProvider implements Provider {
     );
     const sections: string[] = [];
     texts.forEach((text, index) => {
-      const member = this.members[index]!;
+      const member = members[index]!;
       if (text) sections.push(`## ${member.name} (tools ${member.namespace}_*)\n\n${text.trim()}`);
     });
     return sections.length > 0 ? sections.join('\n\n') : undefined;

@@ -1,0 +1,132 @@
+import { filter, type ProviderTransform, toolOverrides } from '@org/core';
+import {
+  type McpServerEntry,
+  type McpServerOptions,
+  mcpConfigServers,
+  parseMcpConfig,
+} from '@org/transports';
+import type { ClientFactory } from '../components/clientFactory';
+import { namespaceFor } from '../naming/toolNames';
+import type { ProxyBackend } from './proxyServer';
+import type { BackendPlan, BackendPlanner, ReloadReport } from './reloadTypes';
+
+/** A server's connection as a proxy holds it: where its clients come from, how to release it. */
+export interface ServerConnection {
+  /** Where the server's clients come from (its session strategy applied). */
+  clientFactory: ClientFactory;
+  /** Closes every backend session of the server and stops its children. */
+  dispose(): Promise<void>;
+}
+
+/** Options of {@link ConfigPlanner}. */
+export interface ConfigPlannerOptions {
+  /** Opens the connection of a server (a new one, or one whose connection changed). */
+  connect(entry: McpServerEntry): ServerConnection;
+  /** Namespace a config's only server too. @default false */
+  namespaceSingleServer?: boolean;
+}
+
+/** What the planner holds of a server it serves. */
+interface Held {
+  entry: McpServerEntry;
+  /** The entry's target, as compared. */
+  connectionKey: string;
+  /** The entry's options and namespace, as compared. */
+  presentationKey: string;
+  connection: ServerConnection;
+  namespaced: boolean;
+}
+
+/** JSON with object keys sorted, to compare parsed entries by value. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(inner).sort())
+      sorted[key] = (inner as Record<string, unknown>)[key];
+    return sorted;
+  });
+}
+
+/** The transforms of a config entry: tool overrides, then the tag filter. */
+export function entryTransforms(options: McpServerOptions): ProviderTransform[] {
+  const transforms: ProviderTransform[] = [];
+  const { includeTags, excludeTags, tools } = options;
+  if (tools && Object.keys(tools).length > 0) transforms.push(toolOverrides(tools));
+  if (includeTags?.length || excludeTags?.length) {
+    transforms.push(
+      filter({ ...(includeTags ? { includeTags } : {}), ...(excludeTags ? { excludeTags } : {}) }),
+    );
+  }
+  return transforms;
+}
+
+/**
+ * Plans the backends of `mcpServers` configs for a proxy, first at creation and then at each
+ * `reconfigure`: a server is matched to the one of the same name served now, and keeps its
+ * connection (backend sessions, children, list cache) unless its target changed (command,
+ * arguments, env, working directory, URL, headers, transport). Presentation (tool overrides,
+ * tags, `required`, the namespace) is rebuilt each time: it costs no session.
+ */
+export class ConfigPlanner implements BackendPlanner {
+  readonly #options: ConfigPlannerOptions;
+  #held = new Map<string, Held>();
+
+  /** @param options - how servers are connected, and the namespacing of a single server */
+  constructor(options: ConfigPlannerOptions) {
+    this.#options = options;
+  }
+
+  /** Validates `config` and plans its backends, opening nothing (connections open on use). */
+  plan(config: unknown): BackendPlan {
+    const entries = mcpConfigServers(parseMcpConfig(config));
+    const namespaced = entries.length > 1 || !!this.#options.namespaceSingleServer;
+    const report: ReloadReport = {
+      added: [],
+      removed: [],
+      restarted: [],
+      updated: [],
+      unchanged: [],
+      renamed: false,
+    };
+    const next = new Map<string, Held>();
+    for (const entry of entries) {
+      const connectionKey = stableJson(entry.target);
+      const presentationKey = stableJson([entry.options, namespaced]);
+      const old = this.#held.get(entry.name);
+      if (old && old.namespaced !== namespaced) report.renamed = true;
+      if (old && old.connectionKey === connectionKey) {
+        const same = old.presentationKey === presentationKey;
+        (same ? report.unchanged : report.updated).push(entry.name);
+        next.set(entry.name, { ...old, entry, presentationKey, namespaced });
+        continue;
+      }
+      (old ? report.restarted : report.added).push(entry.name);
+      next.set(entry.name, {
+        entry,
+        connectionKey,
+        presentationKey,
+        namespaced,
+        // Nothing is opened yet: a plan dropped uncommitted leaves nothing to release.
+        connection: this.#options.connect(entry),
+      });
+    }
+    for (const name of this.#held.keys()) if (!next.has(name)) report.removed.push(name);
+    const backends = [...next.values()].map(
+      (held): ProxyBackend => ({
+        name: held.entry.name,
+        clientFactory: held.connection.clientFactory,
+        dispose: () => held.connection.dispose(),
+        ...(held.namespaced ? { namespace: namespaceFor(held.entry.name) } : {}),
+        ...(held.entry.options.required ? { required: true } : {}),
+        transforms: entryTransforms(held.entry.options),
+      }),
+    );
+    return { backends, report, state: next };
+  }
+
+  /** Records `plan` as served: the next plan is compared with it. */
+  commit(plan: BackendPlan): void {
+    this.#held = plan.state as Map<string, Held>;
+  }
+}
