@@ -54,6 +54,18 @@ function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
 }
 
+/** Runs `fn`, recording a failure on `span`; ends the span afterwards when `end` is set. */
+async function traced<T>(span: Span, fn: () => Promise<T>, end: boolean): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    recordFailure(span, error);
+    throw error;
+  } finally {
+    if (end) span.end();
+  }
+}
+
 /** The span name of a front request: `tools/call add`, `prompts/get greet`, or the method. */
 function requestSpanName(method: string, name: string | undefined): string {
   return name !== undefined && (method === 'tools/call' || method === 'prompts/get')
@@ -112,16 +124,7 @@ export function withRequestSpan<T>(
     if (key && request.name !== undefined) span.setAttribute(key, request.name);
   }
   const active = trace.setSpan(parent, span).setValue(REQUEST_SPAN, span);
-  return context.with(active, async () => {
-    try {
-      return await fn();
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return context.with(active, () => traced(span, fn, true));
 }
 
 /**
@@ -152,22 +155,10 @@ export async function withComponentSpan<T>(
   if (request && request === trace.getSpan(active)) {
     // Attributes are built only for a span that records.
     if (request.isRecording()) request.setAttributes(component.getSpanAttributes() as Attributes);
-    try {
-      return await fn();
-    } catch (error) {
-      recordFailure(request, error);
-      throw error;
-    }
+    return traced(request, fn, false);
   }
   return tracer.startActiveSpan(name, { kind: SpanKind.SERVER }, async (span) => {
     if (span.isRecording()) span.setAttributes(component.getSpanAttributes() as Attributes);
-    try {
-      return await fn();
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
+    return traced(span, fn, true);
   });
 }

@@ -41,7 +41,13 @@ describe('the dashboard model', () => {
     for (let i = 0; i < 4; i += 1) {
       await a!.client.callTool({ name: 'alpha_note_add', arguments: { text: `n${i}` } });
     }
+    const requestsBefore = state.snapshot().sessions.list.find((s) => s.requests >= 5)!.requests;
+    // Lists and pings count as the session's requests, but do not push calls out of the ring.
+    await a!.client.listTools();
+    await a!.client.ping();
     const snapshot = state.snapshot();
+    expect(snapshot.calls.map((c) => c.method)).toEqual(Array(5).fill('tools/call'));
+    expect(snapshot.sessions.list.find((s) => s.requests >= 5)!.requests).toBe(requestsBefore + 2);
     // Bounded ring: only the last 5 calls, oldest first; the last four are a's notes.
     expect(snapshot.calls).toHaveLength(5);
     const tail = snapshot.calls.slice(-4);

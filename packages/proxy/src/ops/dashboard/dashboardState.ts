@@ -19,7 +19,7 @@ export interface DashboardSource {
 
 /** Options of {@link DashboardState}. */
 export interface DashboardStateOptions {
-  /** How many of the last calls are kept. @default 200 */
+  /** How many of the last calls (tool calls, resource reads, prompt renders) are kept. @default 200 */
   maxCalls?: number;
   /** How many latencies are kept per backend for its chart. @default 60 */
   latencySamples?: number;
@@ -31,7 +31,14 @@ export interface DashboardStateOptions {
   healthIntervalMs?: number;
 }
 
-/** A client request the dashboard lists. */
+/** The methods whose requests the dashboard lists among the last calls. */
+const LISTED_METHODS: ReadonlySet<string> = new Set([
+  'tools/call',
+  'resources/read',
+  'prompts/get',
+]);
+
+/** A client request the dashboard lists: a tool call, resource read or prompt render. */
 export interface DashboardCall {
   /** When it was answered, in ms since the epoch. */
   readonly at: number;
@@ -208,6 +215,10 @@ export class DashboardState {
       const { observer } = source;
       this.#unsubscribe.push(
         observer.on('request', (event) => {
+          const session = this.#sessions.get(event.sessionId);
+          if (session) session.requests += 1;
+          // Lists, pings and the like would push the calls out of the ring: it keeps calls.
+          if (!LISTED_METHODS.has(event.method)) return;
           const call: DashboardCall = {
             at: Date.now(),
             sessionId: event.sessionId,
@@ -219,8 +230,6 @@ export class DashboardState {
             ...(event.error !== undefined ? { error: clip(event.error) } : {}),
           };
           push(this.#calls, call, this.#options.maxCalls);
-          const session = this.#sessions.get(event.sessionId);
-          if (session) session.requests += 1;
           this.#emit({
             type: 'call',
             call,
