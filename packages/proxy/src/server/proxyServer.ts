@@ -15,7 +15,11 @@ import {
 } from '@org/transports';
 import type { ClientFactory } from '../components/clientFactory';
 import { boundedNamespace } from '../naming/boundedNamespace';
-import type { BackendHealth, BackendHealthOptions } from '../provider/backendHealth';
+import {
+  type BackendHealth,
+  type BackendHealthOptions,
+  HEALTH_DEFAULTS,
+} from '../provider/backendHealth';
 import { type GroupMember, ProxyGroupProvider } from '../provider/proxyGroupProvider';
 import {
   type ProxyCacheOptions,
@@ -24,6 +28,7 @@ import {
 } from '../provider/proxyProvider';
 import { BackendSlot } from './backendSlot';
 import type { BackendChanges, BackendPlanner, ReloadReport } from './reloadTypes';
+import { passSessionLevels } from './sessionLevels';
 
 /** One backend of a proxy. */
 export interface ProxyBackend {
@@ -204,7 +209,8 @@ export class ProxyServer extends ProviderServer {
    * transforms and `required` may change). The others are new. The backends no longer in the
    * list are released (`dispose`: their sessions closed, their children stopped) once nothing
    * routes to them; a request of theirs still in flight fails with the error of its closed
-   * session. Every client session is then sent `list_changed` for tools, resources and prompts.
+   * session. Every client session is then sent `list_changed` for tools, resources and prompts,
+   * and the backends added are told the log level of each client session that set one.
    * Replacements run one at a time, in call order.
    *
    * A kind no backend announced when a session initialized stays unknown to that session (MCP
@@ -230,6 +236,13 @@ export class ProxyServer extends ProviderServer {
     const kept = before.filter((served) => factories.has(served.backend.clientFactory));
     const keptFactories = new Set(kept.map((served) => served.backend.clientFactory));
     this.#slot.announceChanges();
+    const added = this.#served.filter((served) => !keptFactories.has(served.backend.clientFactory));
+    await passSessionLevels(
+      this.sessions,
+      added.map((served) => ({ name: served.backend.name, provider: served.provider })),
+      this.#healthOptions.listDeadlineMs ?? HEALTH_DEFAULTS.listDeadlineMs,
+      this.#logger,
+    );
     await Promise.all(
       gone.map(async ({ backend }) => {
         try {

@@ -212,4 +212,23 @@ describe('reconfigure: a new config while clients are connected', () => {
       /not made from an mcpServers config/,
     );
   });
+
+  it('tells a server added by a reload the log level each client asked for', async () => {
+    const a = workspaceStdioCommand('a');
+    const { proxy, fronts } = await serve({ mcpServers: { a } }, 2);
+    await fronts[0]!.client.setLoggingLevel('debug');
+    await fronts[1]!.client.setLoggingLevel('error');
+    await proxy.reconfigure({ mcpServers: { a, b: workspaceStdioCommand('b') } });
+    const levels = await Promise.all(
+      fronts.map((front) =>
+        callJson<{ session: string; level: string | null }>(front.client, 'b_state'),
+      ),
+    );
+    // Per-session backends (children count their labels from 1): each client's own backend
+    // session has the level that client asked for.
+    expect(levels.map((state) => [state.session[0], state.level])).toEqual([
+      ['b', 'debug'],
+      ['b', 'error'],
+    ]);
+  });
 });
