@@ -3,6 +3,9 @@ import { errorMessage } from '@org/transports';
 import type { ForwardedKind } from './backendConnection';
 import type { ForwardingTarget } from './forwardingHandlers';
 
+/** `MCP error <code>: ` said more than once (an `McpError` made from another's message). */
+const REPEATED_PREFIX = /^(MCP error -?\d+: )(?:MCP error -?\d+: )+/;
+
 /**
  * Reports one backend request's end as a `backendRequest` event. `what` is the request as the
  * client names it in errors (`tools/call add`, `resources/read file:///a`): its first word is
@@ -26,7 +29,7 @@ export function reportBackendRequest(
     ...(front ? { sessionId: front.session.id } : {}),
     durationMs: performance.now() - started,
     outcome,
-    ...(error === undefined ? {} : { error: errorMessage(error) }),
+    ...(error === undefined ? {} : { error: errorMessage(error).replace(REPEATED_PREFIX, '$1') }),
   });
 }
 

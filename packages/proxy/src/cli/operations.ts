@@ -64,12 +64,13 @@ export async function startOperations(
     routes.push(...ops.routes);
     closers.push(ops.close);
     if (settings.dashboard) {
-      const dashboard = createDashboard(proxy, { authToken: io.config.http.authToken });
+      const dashboard = createDashboard(proxy, {
+        authToken: io.config.http.authToken,
+        readiness: ops.readiness,
+      });
       routes.push(...dashboard.routes);
       closers.push(dashboard.close);
     }
-    void settings;
-    void proxy;
     started = true;
   } finally {
     if (!started) await Promise.allSettled(closers.map((close) => close()));

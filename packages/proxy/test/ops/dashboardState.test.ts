@@ -1,4 +1,4 @@
-import { DashboardState, type DashboardUpdate, type ProxyServer } from '@org/proxy';
+import { DashboardState, type DashboardUpdate, type ProxyServer, Readiness } from '@org/proxy';
 import { waitFor } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Front, frontInMemory } from '../fixtures/fronts';
@@ -99,6 +99,52 @@ describe('the dashboard model', () => {
     expect(result).toBeDefined();
     expect(failed?.outcome).toBe('error');
     expect(failed?.error).toBeTruthy();
+  });
+
+  it('says what /readyz says when given the Readiness, and judges by itself without it', async () => {
+    proxy = twoBackendProxy();
+    const readiness = new Readiness(proxy, {
+      probeIntervalMs: false,
+      minCalls: 5,
+      errorRatio: 0.5,
+    });
+    const judged = new DashboardState(proxy, { readiness });
+    const stateOf = (model: DashboardState, name: string) =>
+      model.snapshot().backends.find((b) => b.name === name)!;
+    state = new DashboardState(proxy);
+    // Never contacted yet: idle (readiness says unknown).
+    expect(stateOf(judged, 'beta').state).toBe('idle');
+    const front = await frontInMemory(proxy, {}, 'one');
+    fronts.push(front);
+    // A note alpha's backend session does not have: the backend answers with an error.
+    const { resourceTemplates } = await front.client.listResourceTemplates();
+    const notes = resourceTemplates.find(
+      (t) => t.name.startsWith('alpha_') || t.uriTemplate.includes('alpha'),
+    )!;
+    const missing = notes.uriTemplate.replace('{name}', 'missing');
+    const fail = () => front.client.readResource({ uri: missing }).catch((error: Error) => error);
+    try {
+      await fail();
+      for (let i = 0; i < 4; i += 1) await callJson(front.client, 'alpha_whoami');
+      // One failure in five: an error among the last ten for the dashboard's own rule, under
+      // the readiness error ratio (0.5).
+      expect(stateOf(state, 'alpha').state).toBe('degraded');
+      expect(stateOf(judged, 'alpha').state).toBe('up');
+      expect(readiness.report().backends.find((b) => b.name === 'alpha')!.state).toBe('up');
+
+      // Failures until readiness calls alpha degraded (bounded): the judged dashboard follows.
+      const alphaReadiness = () => readiness.report().backends.find((b) => b.name === 'alpha')!;
+      for (let i = 0; i < 20 && alphaReadiness().state !== 'degraded'; i += 1) await fail();
+      expect(alphaReadiness().state).toBe('degraded');
+      const alpha = stateOf(judged, 'alpha');
+      expect(alpha.state).toBe('degraded');
+      // The backend's error, said once: `MCP error -32002: Resource not found in session a1: ...`.
+      expect(alpha.lastError).toMatch(/^MCP error -32002: Resource not found in session a/);
+      expect(readiness.report().status).toBe('ready');
+    } finally {
+      judged.close();
+      readiness.close();
+    }
   });
 
   it('rejects bounds that are not positive whole numbers', () => {

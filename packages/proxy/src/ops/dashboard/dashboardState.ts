@@ -1,5 +1,6 @@
 import type { Observer, Outcome } from '@org/core';
 import type { BackendHealth } from '../../provider/backendHealth';
+import type { BackendReadiness, Readiness } from '../readiness';
 
 /**
  * What the dashboard watches: a server's observer and, for a multi-server proxy, its backends'
@@ -29,6 +30,13 @@ export interface DashboardStateOptions {
   degradedWindow?: number;
   /** How often backend health is polled while someone listens, in ms. @default 2000 */
   healthIntervalMs?: number;
+  /**
+   * Where backend states come from, so that the page says what `/readyz` says (the CLI passes
+   * its `Readiness`): its `up`, `degraded`, `down` (and `unknown`, shown `idle` until the
+   * backend is contacted), with their last error. Without it, the dashboard judges from what it
+   * saw: `degraded` for an error among the last `degradedWindow` requests.
+   */
+  readiness?: Pick<Readiness, 'report'>;
 }
 
 /** The methods whose requests the dashboard lists among the last calls. */
@@ -148,8 +156,13 @@ interface BackendEntry {
   contacted: boolean;
 }
 
-/** The defaults of {@link DashboardStateOptions}. */
-export const DASHBOARD_STATE_DEFAULTS: Readonly<Required<DashboardStateOptions>> = Object.freeze({
+/** The numeric bounds of {@link DashboardStateOptions}. */
+type DashboardBounds = Required<Omit<DashboardStateOptions, 'readiness'>>;
+
+/** The defaults of the bounds of {@link DashboardStateOptions}. */
+export const DASHBOARD_STATE_DEFAULTS: Readonly<
+  Required<Omit<DashboardStateOptions, 'readiness'>>
+> = Object.freeze({
   maxCalls: 200,
   latencySamples: 60,
   maxListedSessions: 100,
@@ -179,13 +192,14 @@ function push<T>(list: T[], item: T, max: number): void {
  * listener does a few array operations.
  */
 export class DashboardState {
-  readonly #options: Required<DashboardStateOptions>;
+  readonly #options: DashboardBounds;
   readonly #sources: readonly DashboardSource[];
   readonly #calls: DashboardCall[] = [];
   readonly #sessions = new Map<string, { openedAt: number; requests: number }>();
   readonly #backends = new Map<string, BackendEntry>();
   readonly #listeners = new Set<(update: DashboardUpdate) => void>();
   readonly #unsubscribe: Array<() => void> = [];
+  readonly #readiness: Pick<Readiness, 'report'> | undefined;
   #healthTimer: NodeJS.Timeout | undefined;
   #lastHealth = '';
 
@@ -199,7 +213,8 @@ export class DashboardState {
     options: DashboardStateOptions = {},
   ) {
     this.#options = { ...DASHBOARD_STATE_DEFAULTS };
-    for (const key of Object.keys(DASHBOARD_STATE_DEFAULTS) as Array<keyof DashboardStateOptions>) {
+    this.#readiness = options.readiness;
+    for (const key of Object.keys(DASHBOARD_STATE_DEFAULTS) as Array<keyof DashboardBounds>) {
       const value = options[key];
       if (value === undefined) continue;
       if (!Number.isSafeInteger(value) || value < 1) {
@@ -311,8 +326,9 @@ export class DashboardState {
    */
   subscribe(listener: (update: DashboardUpdate) => void): () => void {
     this.#listeners.add(listener);
-    if (this.#healthTimer === undefined && this.#sources.some((s) => s.health)) {
-      this.#lastHealth = JSON.stringify([...this.#health()]);
+    const polled = this.#readiness !== undefined || this.#sources.some((s) => s.health);
+    if (this.#healthTimer === undefined && polled) {
+      this.#lastHealth = this.#healthKey(this.#health());
       this.#healthTimer = setInterval(() => this.#pollHealth(), this.#options.healthIntervalMs);
       this.#healthTimer.unref();
     }
@@ -336,13 +352,26 @@ export class DashboardState {
 
   #pollHealth(): void {
     const health = this.#health();
-    const key = JSON.stringify([...health]);
+    const key = this.#healthKey(health);
     if (key === this.#lastHealth) return;
     this.#lastHealth = key;
     for (const name of health.keys()) {
       this.#backend(name);
       this.#emitBackend(name, health);
     }
+  }
+
+  /** What the poll compares: the proxy's health and, when given, the readiness states. */
+  #healthKey(health: Map<string, BackendHealth>): string {
+    const judged = this.#readiness
+      ?.report()
+      .backends.map((b) => [b.name, b.state, b.lastError ?? null]);
+    return JSON.stringify([[...health], judged ?? null]);
+  }
+
+  /** The readiness of `name`, when a readiness is given and it knows the backend. */
+  #judged(name: string): BackendReadiness | undefined {
+    return this.#readiness?.report().backends.find((b) => b.name === name);
   }
 
   #health(): Map<string, BackendHealth> {
@@ -373,12 +402,20 @@ export class DashboardState {
   #summary(name: string, health: Map<string, BackendHealth>): DashboardBackend {
     const entry = this.#backend(name);
     const tracked = health.get(name);
+    const judged = this.#judged(name);
     let state: DashboardBackendState;
-    if (tracked?.state === 'down' || entry.sessionDown) state = 'down';
-    else if (entry.recentErrors.includes(true)) state = 'degraded';
-    else if (entry.contacted || tracked?.lastSeenAt !== undefined) state = 'up';
-    else state = 'idle';
-    const lastError = clip(tracked?.state === 'down' ? tracked.lastError : entry.lastError);
+    let lastError: string | undefined;
+    if (judged !== undefined) {
+      const seen = entry.contacted || tracked?.lastSeenAt !== undefined;
+      state = judged.state === 'unknown' ? (seen ? 'up' : 'idle') : judged.state;
+      lastError = clip(state === 'up' || state === 'idle' ? entry.lastError : judged.lastError);
+    } else {
+      if (tracked?.state === 'down' || entry.sessionDown) state = 'down';
+      else if (entry.recentErrors.includes(true)) state = 'degraded';
+      else if (entry.contacted || tracked?.lastSeenAt !== undefined) state = 'up';
+      else state = 'idle';
+      lastError = clip(tracked?.state === 'down' ? tracked.lastError : entry.lastError);
+    }
     return {
       name,
       state,
