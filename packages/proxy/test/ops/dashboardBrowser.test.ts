@@ -5,7 +5,7 @@ import type { HttpServerHandle } from '@org/transports';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Front, frontHttp } from '../fixtures/fronts';
-import { twoBackendProxy } from './dashboardFixtures';
+import { twoBackendProxy } from './twoBackendProxy';
 
 /** The few DOM members the page functions use (they run in the browser; no DOM lib here). */
 interface PageElement {

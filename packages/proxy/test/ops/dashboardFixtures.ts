@@ -1,12 +1,4 @@
-import { createProxy, type ProxyServer } from '@org/proxy';
-import { within, workspaceStdioCommand } from '@org/test-utils';
-
-/** A proxy of two stateful workspace backends (stdio children), `alpha` (a*) and `beta` (b*). */
-export function twoBackendProxy(): ProxyServer {
-  return createProxy({
-    mcpServers: { alpha: workspaceStdioCommand('a'), beta: workspaceStdioCommand('b') },
-  });
-}
+import { within } from '@org/test-utils';
 
 /** One server-sent event. */
 export interface SseEvent {

@@ -3,7 +3,8 @@ import { waitFor } from '@org/test-utils';
 import type { HttpServerHandle } from '@org/transports';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Front, frontHttp } from '../fixtures/fronts';
-import { openSse, type SseReader, twoBackendProxy } from './dashboardFixtures';
+import { openSse, type SseReader } from './dashboardFixtures';
+import { twoBackendProxy } from './twoBackendProxy';
 
 const TOKEN = 'dashboard-sse-token-7777';
 const AUTH = { authorization: `Bearer ${TOKEN}` };

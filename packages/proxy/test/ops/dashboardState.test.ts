@@ -3,7 +3,7 @@ import { waitFor } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Front, frontInMemory } from '../fixtures/fronts';
 import { callJson } from '../isolation/fixtures';
-import { twoBackendProxy } from './dashboardFixtures';
+import { twoBackendProxy } from './twoBackendProxy';
 
 let proxy: ProxyServer | undefined;
 let state: DashboardState | undefined;

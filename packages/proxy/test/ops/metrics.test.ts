@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Front, frontInMemory } from '../fixtures/fronts';
 import { callJson, workspaceTarget } from '../isolation/fixtures';
 import { metricTypes, parseExposition, type Sample, sampleValue, sumOf } from './metricsText';
+import { twoBackendProxy } from './twoBackendProxy';
 
 let proxy: ProxyServer | undefined;
 let metrics: ProxyMetrics | undefined;
@@ -23,16 +24,9 @@ async function scrape(): Promise<Sample[]> {
   return parseExposition(await metrics!.metrics());
 }
 
-/** Two stdio workspace backends (real children), a client session per backend session. */
-function twoBackends(): ProxyServer {
-  return createProxy({
-    mcpServers: { alpha: workspaceStdioCommand('a'), beta: workspaceStdioCommand('b') },
-  });
-}
-
 describe('ProxyMetrics', () => {
   it('counts the requests of two clients through two backends by method, server and outcome', async () => {
-    proxy = twoBackends();
+    proxy = twoBackendProxy();
     metrics = new ProxyMetrics(proxy);
     const [a, b] = await Promise.all([
       frontInMemory(proxy, {}, 'front-a'),
@@ -131,7 +125,7 @@ describe('ProxyMetrics', () => {
   });
 
   it('never labels a series with a session id, a request id, a tool name or an argument', async () => {
-    proxy = twoBackends();
+    proxy = twoBackendProxy();
     metrics = new ProxyMetrics(proxy);
     const [a, b] = await Promise.all([frontInMemory(proxy), frontInMemory(proxy)]);
     fronts.push(a!, b!);

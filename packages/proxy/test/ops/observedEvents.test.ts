@@ -7,10 +7,11 @@ import type {
   RequestEvent,
 } from '@org/core';
 import { createProxy, type ProxyServer } from '@org/proxy';
-import { waitFor, workspaceStdioCommand } from '@org/test-utils';
+import { waitFor } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Front, frontInMemory } from '../fixtures/fronts';
 import { callJson, workspaceTarget } from '../isolation/fixtures';
+import { twoBackendProxy } from './twoBackendProxy';
 
 let proxy: ProxyServer | undefined;
 const fronts: Front[] = [];
@@ -70,9 +71,7 @@ describe('what a proxy reports to its observer', () => {
   });
 
   it('names the backend of a namespaced call of real stdio children, and reports its failures', async () => {
-    proxy = createProxy({
-      mcpServers: { alpha: workspaceStdioCommand('a'), beta: workspaceStdioCommand('b') },
-    });
+    proxy = twoBackendProxy();
     const requests: RequestEvent[] = [];
     const backend: BackendRequestEvent[] = [];
     proxy.observer.on('request', (event) => requests.push(event));
