@@ -1,6 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -10,7 +9,7 @@ import {
   type ProxyServer,
   serveHttp,
 } from '@org/proxy';
-import { waitFor, within } from '@org/test-utils';
+import { closedPort, waitFor, within } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CountingBackend } from './fixtures/countingBackend';
 import { demoBackend } from './fixtures/demoBackend';
@@ -82,16 +81,6 @@ function deadCommand() {
       }
     },
   };
-}
-
-/** A loopback port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('No port');
-  return address.port;
 }
 
 async function httpBackend(name: string): Promise<{ url: string; backend: CountingBackend }> {
@@ -245,7 +234,7 @@ describe('a backend that is down at first and comes back', () => {
   it('is retried in the background; both clients get list_changed, then list its tools', async () => {
     const logger = recordingLogger();
     const good = await httpBackend('good');
-    const port = await freePort();
+    const port = await closedPort();
     const proxy = makeProxy(
       { good: { url: good.url }, late: { url: `http://127.0.0.1:${port}/mcp` } },
       { logger, listDeadlineMs: 2000, retryInitialMs: 20, retryMaxMs: 100 },
@@ -306,7 +295,7 @@ describe('a backend that is down at first and comes back', () => {
 
   it('stops retrying when the proxy closes', async () => {
     const good = await httpBackend('good');
-    const port = await freePort();
+    const port = await closedPort();
     const proxy = createProxy(
       { mcpServers: { good: { url: good.url }, late: { url: `http://127.0.0.1:${port}/mcp` } } },
       { listDeadlineMs: 2000, retryInitialMs: 20, retryMaxMs: 20 },

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   createProxy,
@@ -12,7 +11,7 @@ import {
   ProxyServer,
   serveHttp,
 } from '@org/proxy';
-import { childPids } from '@org/test-utils';
+import { childPids, closedPort } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CountingBackend } from './fixtures/countingBackend';
@@ -35,15 +34,6 @@ function toolsOnly(): McpServer {
   const server = new McpServer({ name: 'tools-only', version: '1.0.0' });
   server.registerTool('only', { description: 'The only tool' }, async () => ({ content: [] }));
   return server;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function completingBackend(): ProviderServer {

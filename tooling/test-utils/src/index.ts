@@ -2,6 +2,7 @@
  * Test helpers shared by the workspace. Private: never published.
  */
 export { everythingServerScript, everythingStdioCommand } from './everything';
+export { closedPort } from './ports';
 export type { WaitForOptions } from './processes';
 export { childPids, groupMembers, isPidAlive, waitFor } from './processes';
 export { declaredExports } from './surface';

@@ -1,10 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { waitFor, workspaceStdioCommand } from '@org/test-utils';
+import { closedPort, waitFor, workspaceStdioCommand } from '@org/test-utils';
 import { describe, expect, it } from 'vitest';
 import { startCli } from '../cli/cliProcess';
 
@@ -17,22 +16,13 @@ const ENV_SECRET = 'cfg-env-secret-5d41402abc';
 const URL_SECRET = 'cfg-url-secret-7d793037a0';
 const HEADER_SECRET = 'cfg-hdr-secret-9e107d9d37';
 
-/** A loopback port nothing listens on (bound, then released). */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function configFile(): Promise<string> {
   const good = workspaceStdioCommand('g');
   const config = {
     mcpServers: {
       good: { ...good, env: { ...good.env, UPSTREAM_KEY: ENV_SECRET } },
       dead: {
-        url: `http://127.0.0.1:${await deadPort()}/mcp?api_key=${URL_SECRET}`,
+        url: `http://127.0.0.1:${await closedPort()}/mcp?api_key=${URL_SECRET}`,
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference of the config file, which the CLI expands
         headers: { 'X-Api-Key': '${DEAD_KEY}' },
       },
