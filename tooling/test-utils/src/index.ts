@@ -2,6 +2,7 @@
  * Test helpers shared by the workspace. Private: never published.
  */
 export { everythingServerScript, everythingStdioCommand } from './everything';
+export { type Issuer, type IssuerOptions, startIssuer } from './oauthIssuer';
 export { closedPort } from './ports';
 export type { WaitForOptions } from './processes';
 export { childPids, groupMembers, isPidAlive, waitFor } from './processes';

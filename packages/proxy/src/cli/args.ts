@@ -26,6 +26,7 @@ import {
   oneOf,
   usageError,
 } from './cliValues';
+import { OAUTH_OPTIONS, parseOAuth } from './oauthArgs';
 
 const OPTIONS = {
   transport: { type: 'string' },
@@ -60,6 +61,10 @@ const OPTIONS = {
   otel: { type: 'boolean' },
   dashboard: { type: 'boolean' },
   'no-watch': { type: 'boolean' },
+  'oauth-issuer': { type: 'string', multiple: true },
+  'oauth-resource': { type: 'string' },
+  'oauth-scope': { type: 'string', multiple: true },
+  'oauth-jwks': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -85,6 +90,7 @@ const HTTP_ONLY = [
   'max-body',
   'metrics',
   'dashboard',
+  ...OAUTH_OPTIONS,
 ] as const;
 
 /** Turns `util.parseArgs` errors (long, with advice) into short usage errors naming the option. */
@@ -152,11 +158,19 @@ function parseHttp(values: Values, stdio: boolean, env: NodeJS.ProcessEnv): CliH
     if (misplaced) throw usageError(`Option needs --transport http or sse: --${misplaced}`);
   }
   const token = values['auth-token'] ?? (stdio ? undefined : env[AUTH_TOKEN_ENV]);
+  const oauth = parseOAuth(values, {
+    ...(token !== undefined
+      ? { tokenSource: values['auth-token'] !== undefined ? '--auth-token' : AUTH_TOKEN_ENV }
+      : {}),
+    forwardHeaders: (values['forward-header'] ?? []).map((name) => name.toLowerCase()),
+    dashboard: values.dashboard === true,
+  });
   return {
     host: nonEmpty(values.host ?? '127.0.0.1', '--host'),
     port: integer(values.port ?? '0', '--port', { min: 0, max: 65535 }),
     ...(values.path !== undefined ? { path: endpointPath(values.path) } : {}),
     ...(token !== undefined ? { authToken: nonEmpty(token, '--auth-token') } : {}),
+    ...(oauth !== undefined ? { oauth } : {}),
     stateless: values.stateless ?? false,
     allowedHosts: (values['allowed-host'] ?? []).map(hostValue),
     cors: values.cors ?? false,

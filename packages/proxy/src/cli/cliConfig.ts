@@ -1,4 +1,4 @@
-import type { LogLevelName } from '@org/transports';
+import type { LogLevelName, OAuthFrontOptions } from '@org/transports';
 import type { CacheScope } from '../provider/listCache';
 import type { SessionStrategy } from '../server/sessionStrategy';
 
@@ -81,6 +81,11 @@ export interface CliHttpConfig {
   path?: string;
   /** The bearer token every request needs, when set. */
   authToken?: string;
+  /**
+   * The front as an OAuth resource server (`--oauth-issuer`, `--oauth-resource`,
+   * `--oauth-scope`, `--oauth-jwks`), when set; exclusive with `authToken`.
+   */
+  oauth?: OAuthFrontOptions;
   /** Stateless streamable HTTP (no sessions). @default false */
   stateless: boolean;
   /** Host header values accepted besides the loopback names. */

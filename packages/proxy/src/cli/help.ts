@@ -26,6 +26,13 @@ Front (how clients reach the proxy):
                                 /sse for sse)
   --auth-token <token>          Require "Authorization: Bearer <token>" (401 otherwise);
                                 also read from ${AUTH_TOKEN_ENV}
+  --oauth-issuer <url>          Take OAuth access tokens (JWT) of this authorization server
+                                (repeatable) instead of a static token; 401 with
+                                WWW-Authenticate and resource metadata otherwise
+  --oauth-resource <url>        This endpoint's public URL: the audience tokens must name
+                                (needed with --oauth-issuer)
+  --oauth-scope <scope>         A scope every request needs (repeatable; 403 otherwise)
+  --oauth-jwks <url>            The issuer's JWKS URL (default: from its metadata)
   --stateless                   Stateless streamable HTTP (no sessions)
   --allowed-host <host>         Accept this Host header too (repeatable); loopback names are
                                 always accepted

@@ -112,7 +112,7 @@ function proxyOptions(config: CliConfig, logger: Logger): CreateProxyOptions {
 }
 
 function httpOptions(config: CliConfig, logger: Logger, routes: HttpRoute[]): HttpServeOptions {
-  const { host, port, path, authToken, stateless, allowedHosts, cors } = config.http;
+  const { host, port, path, authToken, oauth, stateless, allowedHosts, cors } = config.http;
   const { maxSessions, sessionIdleTimeoutMs, maxBodyBytes } = config.http;
   const endpoint =
     path === undefined ? {} : config.transport === 'sse' ? { ssePath: path } : { path };
@@ -123,6 +123,7 @@ function httpOptions(config: CliConfig, logger: Logger, routes: HttpRoute[]): Ht
     sse: true,
     stateless,
     authToken,
+    ...(oauth !== undefined ? { oauth } : {}),
     allowedHosts,
     cors,
     ...(maxSessions !== undefined ? { maxSessions } : {}),

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import Provider from 'oidc-provider';
+import { type Issuer, startIssuer } from '@org/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpServerHandle } from '../../src/server/index';
 import { serveHttp } from '../../src/server/index';
@@ -13,54 +12,20 @@ let close: () => Promise<void> = async () => {};
 let handle: HttpServerHandle;
 const jwksHits: string[] = [];
 
-async function token(clientId: string, resource = RESOURCE): Promise<string> {
-  const res = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${clientId}:secret-${clientId}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope: 'mcp:tools' }),
-  });
-  const body = (await res.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
-  return body.access_token;
+let authServer: Issuer;
+
+function token(clientId: string, resource = RESOURCE): Promise<string> {
+  return authServer.token(clientId, resource, 'mcp:tools');
 }
 
 beforeAll(async () => {
-  const { createServer } = await import('node:http');
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    scopes: ['openid', 'mcp:tools'],
-    clients: ['alice', 'bob'].map((id) => ({
-      client_id: id,
-      client_secret: `secret-${id}`,
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-    })),
-    features: {
-      clientCredentials: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => RESOURCE,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, resource: string) => ({
-          scope: 'mcp:tools',
-          audience: resource,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'RS256' } },
-        }),
-      },
+  authServer = await startIssuer(['alice', 'bob'], ['mcp:tools'], {
+    onRequest: (url) => {
+      if (url.startsWith('/jwks')) jwksHits.push(url);
     },
-  } as never);
-  server.on('request', (req) => {
-    if (req.url?.startsWith('/jwks')) jwksHits.push(req.url);
   });
-  server.on('request', provider.callback());
-  close = () => new Promise((r) => server.close(() => r()));
+  issuer = authServer.url;
+  close = () => authServer.close();
   handle = await serveHttp(
     () => {
       const mcp = new McpServer({ name: 'who', version: '1' });

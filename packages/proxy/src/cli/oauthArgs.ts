@@ -1,0 +1,92 @@
+import type { OAuthFrontOptions } from '@org/transports';
+import { usageError } from './cliValues';
+
+/** The CLI options of the OAuth front, as `parseArgs` gives them. */
+export interface OAuthValues {
+  'oauth-issuer'?: string[];
+  'oauth-resource'?: string;
+  'oauth-scope'?: string[];
+  'oauth-jwks'?: string;
+}
+
+/** The OAuth options the CLI reads (each needs `--transport http` or `sse`). */
+export const OAUTH_OPTIONS = [
+  'oauth-issuer',
+  'oauth-resource',
+  'oauth-scope',
+  'oauth-jwks',
+] as const;
+
+/** An absolute http(s) URL given to `option`, else a usage error naming it. */
+function httpUrl(value: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError(`Invalid URL for --${option}: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`Invalid URL for --${option} (http or https only): ${value}`);
+  }
+  return value;
+}
+
+/** What stands against OAuth on the front, checked by {@link parseOAuth}. */
+export interface OAuthConflicts {
+  /** Where a static bearer token came from, when one is set (`--auth-token` or the env name). */
+  tokenSource?: string;
+  /** The `--forward-header` names. */
+  forwardHeaders: readonly string[];
+  /** Whether `--dashboard` is on. */
+  dashboard: boolean;
+}
+
+/**
+ * The OAuth resource server settings of the HTTP front, from `--oauth-issuer` (repeatable),
+ * `--oauth-resource`, `--oauth-scope` (repeatable) and `--oauth-jwks`; `undefined` when none is
+ * given. Refuses a partial set, a static bearer token beside it, `--forward-header
+ * authorization` (token passthrough) and `--dashboard` (its sign-in takes a static token).
+ *
+ * @throws ProxyError `INVALID_ARGUMENTS` naming the option that is wrong
+ */
+export function parseOAuth(
+  values: OAuthValues,
+  conflicts: OAuthConflicts,
+): OAuthFrontOptions | undefined {
+  const given = OAUTH_OPTIONS.filter((option) => values[option] !== undefined);
+  if (given.length === 0) return undefined;
+  const issuers = values['oauth-issuer'] ?? [];
+  if (issuers.length === 0) throw usageError(`Option --${given[0]} needs --oauth-issuer`);
+  const resource = values['oauth-resource'];
+  if (resource === undefined) {
+    throw usageError(
+      'Option --oauth-issuer needs --oauth-resource (the public URL of this MCP endpoint, the audience of its tokens)',
+    );
+  }
+  if (conflicts.tokenSource !== undefined) {
+    throw usageError(
+      `Options --oauth-issuer and ${conflicts.tokenSource} are mutually exclusive: the front takes OAuth access tokens or one static token, not both`,
+    );
+  }
+  if (conflicts.forwardHeaders.includes('authorization')) {
+    throw usageError(
+      '--forward-header authorization cannot be used with --oauth-issuer: the MCP authorization spec forbids token passthrough (the front token was issued for this proxy, not for its backends)',
+    );
+  }
+  if (conflicts.dashboard) {
+    throw usageError(
+      'Option --dashboard cannot be used with --oauth-issuer yet: the dashboard signs in with the static token of --auth-token',
+    );
+  }
+  const scopes = (values['oauth-scope'] ?? [])
+    .flatMap((scope) => scope.split(/\s+/))
+    .filter(Boolean);
+  return {
+    resource: httpUrl(resource, 'oauth-resource'),
+    authorizationServers: issuers.map((issuer) => httpUrl(issuer, 'oauth-issuer')),
+    ...(scopes.length > 0 ? { scopes } : {}),
+    ...(values['oauth-jwks'] !== undefined
+      ? { jwksUri: httpUrl(values['oauth-jwks'], 'oauth-jwks') }
+      : {}),
+  };
+}

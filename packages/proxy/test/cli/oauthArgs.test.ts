@@ -1,0 +1,100 @@
+import { ProxyError, ProxyErrorCode } from '@org/transports';
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../src/cli/args';
+
+const BACKEND = ['https://backend.example/mcp'];
+const OAUTH = [
+  '--oauth-issuer',
+  'https://as.example',
+  '--oauth-resource',
+  'https://mcp.example/mcp',
+];
+
+function usage(argv: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    parseCliArgs(argv, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProxyError);
+    expect((error as ProxyError).code).toBe(ProxyErrorCode.InvalidArguments);
+    return (error as Error).message;
+  }
+  throw new Error(`Expected a usage error for ${argv.join(' ')}`);
+}
+
+describe('the --oauth-* options', () => {
+  it('give the HTTP front its OAuth settings, scopes split on spaces', () => {
+    const command = parseCliArgs(
+      [
+        ...BACKEND,
+        ...['--transport', 'http', ...OAUTH, '--oauth-issuer', 'https://as2.example'],
+        ...['--oauth-scope', 'mcp:tools mcp:read', '--oauth-scope', 'x'],
+        ...['--oauth-jwks', 'https://as.example/jwks'],
+      ],
+      {},
+    );
+    if (command.action !== 'run') throw new Error('run expected');
+    expect(command.config.http.oauth).toEqual({
+      resource: 'https://mcp.example/mcp',
+      authorizationServers: ['https://as.example', 'https://as2.example'],
+      scopes: ['mcp:tools', 'mcp:read', 'x'],
+      jwksUri: 'https://as.example/jwks',
+    });
+    expect(command.config.http.authToken).toBeUndefined();
+  });
+
+  it('refuse a partial or misplaced set, naming the option', () => {
+    expect(usage([...BACKEND, ...OAUTH])).toBe(
+      'Option needs --transport http or sse: --oauth-issuer',
+    );
+    expect(usage([...BACKEND, '--transport', 'http', '--oauth-scope', 'a'])).toBe(
+      'Option --oauth-scope needs --oauth-issuer',
+    );
+    expect(
+      usage([...BACKEND, '--transport', 'http', '--oauth-issuer', 'https://as.example']),
+    ).toMatch(/^Option --oauth-issuer needs --oauth-resource/);
+    expect(usage([...BACKEND, '--transport', 'http', ...OAUTH, '--oauth-jwks', 'ftp://x'])).toBe(
+      'Invalid URL for --oauth-jwks (http or https only): ftp://x',
+    );
+    expect(
+      usage([
+        ...BACKEND,
+        '--transport',
+        'http',
+        '--oauth-issuer',
+        'not a url',
+        '--oauth-resource',
+        'https://m.example',
+      ]),
+    ).toBe('Invalid URL for --oauth-issuer: not a url');
+  });
+
+  it('refuse a static token beside them, from the option or the environment', () => {
+    expect(usage([...BACKEND, '--transport', 'http', ...OAUTH, '--auth-token', 't'])).toMatch(
+      /^Options --oauth-issuer and --auth-token are mutually exclusive/,
+    );
+    expect(
+      usage([...BACKEND, '--transport', 'http', ...OAUTH], { ORG_MCP_PROXY_AUTH_TOKEN: 't' }),
+    ).toMatch(/^Options --oauth-issuer and ORG_MCP_PROXY_AUTH_TOKEN are mutually exclusive/);
+  });
+
+  it('refuse --forward-header authorization (token passthrough), whatever its case', () => {
+    const message = usage([
+      ...BACKEND,
+      ...['--transport', 'http', ...OAUTH, '--forward-header', 'Authorization'],
+    ]);
+    expect(message).toMatch(/^--forward-header authorization cannot be used with --oauth-issuer/);
+    expect(message).toContain('forbids token passthrough');
+    // Another header may still be forwarded.
+    const command = parseCliArgs(
+      [...BACKEND, '--transport', 'http', ...OAUTH, '--forward-header', 'x-tenant'],
+      {},
+    );
+    expect(command.action === 'run' && command.config.forwardHeaders).toEqual(['x-tenant']);
+  });
+
+  it('refuse --dashboard, whose sign-in takes a static token', () => {
+    expect(usage([...BACKEND, '--transport', 'http', ...OAUTH, '--dashboard'])).toMatch(
+      /^Option --dashboard cannot be used with --oauth-issuer yet/,
+    );
+  });
+});
