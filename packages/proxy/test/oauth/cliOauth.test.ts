@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { type Issuer, startIssuer, workspaceStdioCommand } from '@org/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, startCli } from '../cli/cliProcess';
+import { initializeBody, POST_HEADERS } from '../reliability/fixtures/harness';
 
 // Promise: `--oauth-issuer` makes the CLI's HTTP front an OAuth resource server: it publishes
 // its protected resource metadata, refuses a request without a token, with a token for another
@@ -42,24 +43,7 @@ async function connect(token: string): Promise<Client> {
 }
 
 const initialize = (headers: Record<string, string>) =>
-  fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      ...headers,
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'x', version: '1' },
-      },
-    }),
-  });
+  fetch(url, { method: 'POST', headers: { ...POST_HEADERS, ...headers }, body: initializeBody() });
 
 describe('the CLI with --oauth-issuer', () => {
   it('publishes its protected resource metadata naming the issuer and the scope', async () => {

@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpServerHandle } from '../../src/server/index';
 import { serveHttp } from '../../src/server/index';
+import { initializeRequest, post } from './fixtures/http';
 
 // Promise: the OAuth front checks every claim the MCP authorization spec relies on, with the
 // configured clock skew, and says which one failed in `error_description`; only asymmetric
@@ -57,24 +58,7 @@ function sign(claims: JWTPayload, key = keys.privateKey, kid = 'k1'): Promise<st
 
 /** The status and `WWW-Authenticate` of an initialize with `token`. */
 async function send(token: string): Promise<{ status: number; challenge: string | null }> {
-  const res = await fetch(handle.url, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'c', version: '1' },
-      },
-    }),
-  });
+  const res = await post(handle.url, initializeRequest(), { authorization: `Bearer ${token}` });
   await res.body?.cancel();
   return { status: res.status, challenge: res.headers.get('www-authenticate') };
 }
