@@ -95,6 +95,7 @@ describe('@org/transports public surface', () => {
         "InMemoryEventStore",
         "type InMemoryEventStoreOptions",
         "type InProcessTarget",
+        "type IntrospectionOptions",
         "isConnectableServer",
         "isHttpTarget",
         "isInProcessTarget",

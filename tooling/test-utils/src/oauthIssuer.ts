@@ -16,6 +16,8 @@ export interface Issuer {
 export interface IssuerOptions {
   /** Called with the URL of each request the issuer gets (to count JWKS fetches, say). */
   onRequest?: (url: string) => void;
+  /** Issue opaque access tokens (checked by introspection at `/token/introspection`) instead of JWTs. */
+  opaque?: boolean;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function startIssuer(
     })),
     features: {
       clientCredentials: { enabled: true },
+      introspection: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined,
@@ -49,8 +52,9 @@ export async function startIssuer(
         getResourceServerInfo: (_ctx: unknown, resource: string) => ({
           scope: scopes.join(' '),
           audience: resource,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'RS256' } },
+          ...(options.opaque
+            ? { accessTokenFormat: 'opaque' }
+            : { accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
         }),
       },
     },

@@ -65,6 +65,7 @@ const OPTIONS = {
   'oauth-resource': { type: 'string' },
   'oauth-scope': { type: 'string', multiple: true },
   'oauth-jwks': { type: 'string' },
+  'oauth-introspection': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -164,6 +165,7 @@ function parseHttp(values: Values, stdio: boolean, env: NodeJS.ProcessEnv): CliH
       : {}),
     forwardHeaders: (values['forward-header'] ?? []).map((name) => name.toLowerCase()),
     dashboard: values.dashboard === true,
+    env,
   });
   return {
     host: nonEmpty(values.host ?? '127.0.0.1', '--host'),

@@ -33,6 +33,9 @@ Front (how clients reach the proxy):
                                 (needed with --oauth-issuer)
   --oauth-scope <scope>         A scope every request needs (repeatable; 403 otherwise)
   --oauth-jwks <url>            The issuer's JWKS URL (default: from its metadata)
+  --oauth-introspection <url>   Check tokens (opaque too) at this RFC 7662 endpoint instead,
+                                as the client in ORG_MCP_PROXY_OAUTH_CLIENT_ID and
+                                ORG_MCP_PROXY_OAUTH_CLIENT_SECRET; 503 while it fails
   --stateless                   Stateless streamable HTTP (no sessions)
   --allowed-host <host>         Accept this Host header too (repeatable); loopback names are
                                 always accepted

@@ -7,7 +7,13 @@ export interface OAuthValues {
   'oauth-resource'?: string;
   'oauth-scope'?: string[];
   'oauth-jwks'?: string;
+  'oauth-introspection'?: string;
 }
+
+/** Where `--oauth-introspection` reads the proxy's client id at the authorization server. */
+export const OAUTH_CLIENT_ID_ENV = 'ORG_MCP_PROXY_OAUTH_CLIENT_ID';
+/** Where `--oauth-introspection` reads the proxy's client secret (never from the command line). */
+export const OAUTH_CLIENT_SECRET_ENV = 'ORG_MCP_PROXY_OAUTH_CLIENT_SECRET';
 
 /** The OAuth options the CLI reads (each needs `--transport http` or `sse`). */
 export const OAUTH_OPTIONS = [
@@ -39,11 +45,14 @@ export interface OAuthConflicts {
   forwardHeaders: readonly string[];
   /** Whether `--dashboard` is on. */
   dashboard: boolean;
+  /** The environment, for the introspection client's id and secret. */
+  env: NodeJS.ProcessEnv;
 }
 
 /**
  * The OAuth resource server settings of the HTTP front, from `--oauth-issuer` (repeatable),
- * `--oauth-resource`, `--oauth-scope` (repeatable) and `--oauth-jwks`; `undefined` when none is
+ * `--oauth-resource`, `--oauth-scope` (repeatable), `--oauth-jwks` and `--oauth-introspection`
+ * (its client id and secret from the environment); `undefined` when none is
  * given. Refuses a partial set, a static bearer token beside it, `--forward-header
  * authorization` (token passthrough) and `--dashboard` (its sign-in takes a static token).
  *
@@ -81,7 +90,31 @@ export function parseOAuth(
   const scopes = (values['oauth-scope'] ?? [])
     .flatMap((scope) => scope.split(/\s+/))
     .filter(Boolean);
+  const introspection = values['oauth-introspection'];
+  if (introspection !== undefined && values['oauth-jwks'] !== undefined) {
+    throw usageError(
+      'Options --oauth-introspection and --oauth-jwks are mutually exclusive: tokens are checked one way',
+    );
+  }
+  let introspect = {};
+  if (introspection !== undefined) {
+    const clientId = conflicts.env[OAUTH_CLIENT_ID_ENV];
+    const clientSecret = conflicts.env[OAUTH_CLIENT_SECRET_ENV];
+    if (!clientId || !clientSecret) {
+      throw usageError(
+        `Option --oauth-introspection needs ${OAUTH_CLIENT_ID_ENV} and ${OAUTH_CLIENT_SECRET_ENV} in the environment (the proxy's client at the authorization server)`,
+      );
+    }
+    introspect = {
+      introspection: {
+        endpoint: httpUrl(introspection, 'oauth-introspection'),
+        clientId,
+        clientSecret,
+      },
+    };
+  }
   return {
+    ...introspect,
     resource: httpUrl(resource, 'oauth-resource'),
     authorizationServers: issuers.map((issuer) => httpUrl(issuer, 'oauth-issuer')),
     ...(scopes.length > 0 ? { scopes } : {}),

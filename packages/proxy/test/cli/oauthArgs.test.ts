@@ -97,4 +97,31 @@ describe('the --oauth-* options', () => {
       /^Option --dashboard cannot be used with --oauth-issuer yet/,
     );
   });
+
+  it('take --oauth-introspection with its client from the environment only', () => {
+    const env = {
+      ORG_MCP_PROXY_OAUTH_CLIENT_ID: 'proxy',
+      ORG_MCP_PROXY_OAUTH_CLIENT_SECRET: 'shh',
+    };
+    const argv = [
+      ...BACKEND,
+      '--transport',
+      'http',
+      ...OAUTH,
+      '--oauth-introspection',
+      'https://as.example/introspect',
+    ];
+    const command = parseCliArgs(argv, env);
+    expect(command.action === 'run' && command.config.http.oauth?.introspection).toEqual({
+      endpoint: 'https://as.example/introspect',
+      clientId: 'proxy',
+      clientSecret: 'shh',
+    });
+    expect(usage(argv, {})).toMatch(
+      /^Option --oauth-introspection needs ORG_MCP_PROXY_OAUTH_CLIENT_ID and ORG_MCP_PROXY_OAUTH_CLIENT_SECRET/,
+    );
+    expect(usage([...argv, '--oauth-jwks', 'https://as.example/jwks'], env)).toMatch(
+      /^Options --oauth-introspection and --oauth-jwks are mutually exclusive/,
+    );
+  });
 });

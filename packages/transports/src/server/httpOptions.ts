@@ -122,6 +122,14 @@ export function resolveHttpOptions(options: HttpServeOptions): ResolvedHttpOptio
     throw invalid('authToken and oauth', 'they are mutually exclusive');
   if (options.oauth !== undefined && options.oauth.authorizationServers.length === 0)
     throw invalid('oauth.authorizationServers', '(empty)');
+  const introspection = options.oauth?.introspection;
+  if (introspection !== undefined) {
+    if (!/^https?:\/\//.test(introspection.endpoint))
+      throw invalid('oauth.introspection.endpoint', introspection.endpoint || '(empty)');
+    if (introspection.clientId === '') throw invalid('oauth.introspection.clientId', '(empty)');
+    if (introspection.clientSecret === '')
+      throw invalid('oauth.introspection.clientSecret', '(empty)');
+  }
   const resolved: ResolvedHttpOptions = {
     host: options.host ?? '127.0.0.1',
     port: checkCount('port', options.port ?? 0, 0),

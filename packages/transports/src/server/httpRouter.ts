@@ -162,7 +162,12 @@ async function authenticate(
   replyError(res, result.status, {
     code: JsonRpcCode.ServerError,
     message: result.message,
-    headers: { 'www-authenticate': result.challenge },
+    headers: {
+      ...(result.challenge !== undefined ? { 'www-authenticate': result.challenge } : {}),
+      ...(result.retryAfterSec !== undefined
+        ? { 'retry-after': String(result.retryAfterSec) }
+        : {}),
+    },
   });
   return false;
 }

@@ -19,6 +19,7 @@ export {
   DEFAULT_MAX_SSE_QUEUE_BYTES,
   DEFAULT_SSE_PRIME_AFTER_MS,
 } from './httpOptions';
+export type { IntrospectionOptions } from './introspection';
 export type { OAuthFrontOptions } from './oauthFront';
 export { serveHttp } from './serveHttp';
 export { serveInMemory } from './serveInMemory';

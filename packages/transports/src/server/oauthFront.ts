@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import { type IntrospectionOptions, TokenIntrospector } from './introspection';
 
 /**
  * The OAuth 2.1 resource server in front of {@link serveHttp} (MCP authorization spec
- * 2025-11-25): access tokens are validated as JWTs against the issuer's JWKS.
+ * 2025-11-25): access tokens are validated as JWTs against the issuer's JWKS, or, with
+ * `introspection`, by asking the authorization server (RFC 7662; opaque tokens too).
  */
 export interface OAuthFrontOptions {
   /** This server's resource URL (RFC 8707): the `aud` every token must carry. */
@@ -17,14 +19,21 @@ export interface OAuthFrontOptions {
   jwksUri?: string;
   /** Clock skew allowed on `exp` and `nbf`, in seconds. @default 30 */
   clockToleranceSec?: number;
+  /**
+   * Validate every token by token introspection (RFC 7662) instead of as a JWT: for opaque
+   * tokens, or to see revocations. When the endpoint fails, requests get 503 (never accepted).
+   */
+  introspection?: IntrospectionOptions;
 }
 
 /** Why a request was refused: the status and the `WWW-Authenticate` header to send. */
 export interface OAuthRefusal {
-  /** 401 or 403. */
-  status: 401 | 403;
-  /** The `WWW-Authenticate` value. */
-  challenge: string;
+  /** 401, 403, or 503 when the token could not be checked (introspection failing). */
+  status: 401 | 403 | 503;
+  /** The `WWW-Authenticate` value (none with 503). */
+  challenge?: string;
+  /** With 503: when to try again, in seconds. */
+  retryAfterSec?: number;
   /** A short reason, never the token. */
   message: string;
 }
@@ -53,6 +62,7 @@ export class OAuthFront {
   readonly #options: OAuthFrontOptions;
   readonly #metadataUrl: string;
   #jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+  readonly #introspector: TokenIntrospector | undefined;
 
   /**
    * @param options - the OAuth options
@@ -61,6 +71,14 @@ export class OAuthFront {
   constructor(options: OAuthFrontOptions, mcpPath: string) {
     this.#options = options;
     this.#metadataUrl = new URL(metadataPathFor(mcpPath), options.resource).href;
+    this.#introspector = options.introspection
+      ? new TokenIntrospector(
+          options.introspection,
+          options.resource,
+          options.authorizationServers,
+          options.clockToleranceSec ?? 30,
+        )
+      : undefined;
   }
 
   /** The RFC 9728 metadata document. */
@@ -88,6 +106,41 @@ export class OAuthFront {
     return this.#jwks;
   }
 
+  /** The token's claims, by introspection or as a JWT, or why it is refused. */
+  async #validate(token: string): Promise<{ payload: JWTPayload } | OAuthRefusal> {
+    if (this.#introspector) {
+      const result = await this.#introspector.check(token);
+      if (result.ok) return { payload: result.payload };
+      if ('unavailable' in result) {
+        return {
+          status: 503,
+          retryAfterSec: 5,
+          message: `Service unavailable: cannot check the access token: ${result.unavailable}`,
+        };
+      }
+      return this.#invalid(result.invalid);
+    }
+    try {
+      const { payload } = await jwtVerify(token, await this.#keySet(), {
+        issuer: this.#options.authorizationServers,
+        audience: this.#options.resource,
+        clockTolerance: this.#options.clockToleranceSec ?? 30,
+        algorithms: ASYMMETRIC,
+      });
+      return { payload };
+    } catch (error) {
+      return this.#invalid(describe(error));
+    }
+  }
+
+  #invalid(why: string): OAuthRefusal {
+    return {
+      status: 401,
+      challenge: this.#challenge(`, error="invalid_token", error_description="${why}"`),
+      message: `Unauthorized: invalid token (${why})`,
+    };
+  }
+
   /** The request's authInfo, or why it is refused. */
   async authenticate(req: IncomingMessage): Promise<AuthInfo | OAuthRefusal> {
     const match = BEARER.exec(req.headers.authorization ?? '');
@@ -99,22 +152,9 @@ export class OAuthFront {
       };
     }
     const token = match[1];
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, await this.#keySet(), {
-        issuer: this.#options.authorizationServers,
-        audience: this.#options.resource,
-        clockTolerance: this.#options.clockToleranceSec ?? 30,
-        algorithms: ASYMMETRIC,
-      }));
-    } catch (error) {
-      const why = describe(error);
-      return {
-        status: 401,
-        challenge: this.#challenge(`, error="invalid_token", error_description="${why}"`),
-        message: `Unauthorized: invalid token (${why})`,
-      };
-    }
+    const checked = await this.#validate(token);
+    if (!('payload' in checked)) return checked;
+    const { payload } = checked;
     const scopes = scopesOf(payload);
     const missing = (this.#options.scopes ?? []).filter((s) => !scopes.includes(s));
     if (missing.length > 0) {
