@@ -50,6 +50,7 @@ export type {
   ObservedEvents,
   Outcome,
   Principal,
+  ReloadEvent,
   RequestEvent,
   SessionEvent,
 } from './observe/observedEvents';

@@ -146,6 +146,7 @@ describe('@org/core public surface', () => {
         "type ProviderServerOptions",
         "type ProviderTransform",
         "recordingTraceparent",
+        "type ReloadEvent",
         "type RequestEvent",
         "requireContext",
         "Resource",

@@ -108,6 +108,20 @@ export interface CacheEvent {
   outcome: 'hit' | 'miss';
 }
 
+/** A new configuration applied to a proxy, or refused (`ProxyServer.reconfigure`, the CLI's reload). */
+export interface ReloadEvent {
+  /** `ok`: serving the new configuration; `rejected`: still serving the previous one. */
+  outcome: 'ok' | 'rejected';
+  /** Servers added (0 when rejected). */
+  added: number;
+  /** Servers removed (0 when rejected). */
+  removed: number;
+  /** Servers restarted because their connection changed (0 when rejected). */
+  restarted: number;
+  /** Why it was rejected. */
+  error?: string;
+}
+
 /** Every event, by name. */
 export interface ObservedEvents {
   /** A client request answered. */
@@ -122,6 +136,8 @@ export interface ObservedEvents {
   backendSession: BackendSessionEvent;
   /** A list-cache lookup. */
   cache: CacheEvent;
+  /** A configuration reload applied or rejected. */
+  reload: ReloadEvent;
 }
 
 /** The name of an event. */

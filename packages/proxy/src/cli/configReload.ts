@@ -126,14 +126,20 @@ export class ConfigReloader {
       return this.#rejected(`${file}: cannot be read: ${errorMessage(error)}`);
     }
     if (text === this.#served) return { status: 'unchanged' };
+    let loaded: Awaited<ReturnType<typeof loadMcpConfig>>;
+    try {
+      loaded = await loadMcpConfig(file);
+      checkConfigCommands(loaded, file);
+    } catch (error) {
+      return this.#rejected(errorMessage(error));
+    }
     let report: ReloadReport;
     try {
-      const loaded = await loadMcpConfig(file);
-      checkConfigCommands(loaded, file);
       redactorOf(logger)?.addSecrets(configSecrets(loaded));
       report = await proxy.reconfigure(loaded);
     } catch (error) {
-      return this.#rejected(errorMessage(error));
+      // reconfigure reported it on the observer already.
+      return this.#rejected(errorMessage(error), true);
     }
     this.#served = text;
     logger.info(`Reloaded ${file} (${why}): ${describe(report)}`);
@@ -145,7 +151,17 @@ export class ConfigReloader {
     return { status: 'applied', report };
   }
 
-  #rejected(error: string): ConfigReloadOutcome {
+  /** Logs a refusal and, unless the proxy did (`reported`), reports it on its observer. */
+  #rejected(error: string, reported = false): ConfigReloadOutcome {
+    if (!reported) {
+      this.#options.proxy.observer.emit('reload', {
+        outcome: 'rejected',
+        added: 0,
+        removed: 0,
+        restarted: 0,
+        error,
+      });
+    }
     this.#options.logger.error(
       `Config reload rejected, still serving the previous config: ${error}`,
     );

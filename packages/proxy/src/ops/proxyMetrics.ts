@@ -153,6 +153,18 @@ export class ProxyMetrics {
       labelNames: ['backend', 'kind'],
       registers,
     });
+    const reloads = new Counter({
+      name: `${p}config_reloads_total`,
+      help: 'Configuration reloads, by outcome: ok (serving the new one) or rejected (still serving the previous one).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    const reloadedServers = new Counter({
+      name: `${p}config_reload_servers_total`,
+      help: 'Servers changed by applied reloads, by change: added, removed or restarted.',
+      labelNames: ['change'],
+      registers,
+    });
     const readiness = options.readiness;
     if (readiness) {
       new Gauge({
@@ -210,6 +222,12 @@ export class ProxyMetrics {
         );
         open.set(labels.backend, now);
         backendSessions.set(labels, now);
+      }),
+      observer.on('reload', (event) => {
+        reloads.inc({ outcome: event.outcome === 'ok' ? 'ok' : 'rejected' });
+        if (event.added > 0) reloadedServers.inc({ change: 'added' }, event.added);
+        if (event.removed > 0) reloadedServers.inc({ change: 'removed' }, event.removed);
+        if (event.restarted > 0) reloadedServers.inc({ change: 'restarted' }, event.restarted);
       }),
       observer.on('cache', (event) => {
         cache.inc({

@@ -278,9 +278,28 @@ export class ProxyServer extends ProviderServer {
         'This proxy was not made from an mcpServers config: it cannot be reconfigured (use setBackends)',
       );
     }
-    const plan = planner.plan(config);
-    await this.setBackends(plan.backends);
+    let plan: ReturnType<BackendPlanner['plan']>;
+    try {
+      plan = planner.plan(config);
+      await this.setBackends(plan.backends);
+    } catch (error) {
+      this.observer.emit('reload', {
+        outcome: 'rejected',
+        added: 0,
+        removed: 0,
+        restarted: 0,
+        error: errorMessage(error),
+      });
+      throw error;
+    }
     planner.commit(plan);
+    const { added, removed, restarted } = plan.report;
+    this.observer.emit('reload', {
+      outcome: 'ok',
+      added: added.length,
+      removed: removed.length,
+      restarted: restarted.length,
+    });
     return plan.report;
   }
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliProcess, startCli } from '../cli/cliProcess';
 import { type Front, frontHttp, Inbox } from '../fixtures/fronts';
 import { callJson, toolNames } from '../isolation/fixtures';
+import { parseExposition, sampleValue } from '../ops/metricsText';
 
 const LISTENING = /Proxy listening on (http:\/\/\S+) \(SSE/;
 const TOOLS_CHANGED = 'notifications/tools/list_changed';
@@ -43,7 +44,7 @@ async function start(
   file: string,
   count: number,
   extra: string[] = [],
-): Promise<{ cli: CliProcess; fronts: Front[] }> {
+): Promise<{ cli: CliProcess; fronts: Front[]; url: string }> {
   const cli = startCli([file, '--transport', 'http', '--port', '0', ...extra]);
   running.push(cli);
   const [, url] = await cli.waitForStderr(LISTENING);
@@ -53,7 +54,7 @@ async function start(
     'the clients to connect',
   );
   for (const front of fronts) running.push({ stop: () => front.close() });
-  return { cli, fronts };
+  return { cli, fronts, url: url! };
 }
 
 describe('the CLI reloads its config file', () => {
@@ -62,7 +63,7 @@ describe('the CLI reloads its config file', () => {
     const a = workspaceStdioCommand('a');
     const b = workspaceStdioCommand('b');
     writeConfig(file, { a }, 'in place');
-    const { cli, fronts } = await start(file, 2);
+    const { cli, fronts, url } = await start(file, 2, ['--metrics']);
     for (const [index, front] of fronts.entries()) {
       await front.client.callTool({ name: 'note_add', arguments: { name: `n${index}` } });
     }
@@ -113,6 +114,15 @@ describe('the CLI reloads its config file', () => {
       expect(await toolNames(front.client)).toContain('state');
       expect((await callJson<State>(front.client, 'state')).notes).toEqual([`n${index}`]);
     }
+    // Each reload counted: two applied (b added, then removed), the two bad files rejected.
+    const samples = parseExposition(await (await fetch(url.replace(/\/mcp$/, '/metrics'))).text());
+    const reloads = (outcome: string) =>
+      sampleValue(samples, 'mcp_proxy_config_reloads_total', { outcome });
+    expect(reloads('ok')).toBe(2);
+    expect(reloads('rejected')).toBeGreaterThanOrEqual(2);
+    const servers = (change: string) =>
+      sampleValue(samples, 'mcp_proxy_config_reload_servers_total', { change });
+    expect([servers('added'), servers('removed')]).toEqual([1, 1]);
   });
 
   it('with --no-watch reloads on SIGHUP only', async () => {

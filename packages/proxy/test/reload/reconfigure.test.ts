@@ -1,3 +1,4 @@
+import type { ReloadEvent } from '@org/core';
 import { createProxy, type ProxyServer, Readiness, serveHttp } from '@org/proxy';
 import { childPids, isPidAlive, waitFor, within, workspaceStdioCommand } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -151,6 +152,8 @@ describe('reconfigure: a new config while clients are connected', () => {
     const { proxy, fronts } = await serve({ mcpServers: { a: workspaceStdioCommand('a') } }, 2);
     const before = await Promise.all(fronts.map((f) => callJson<State>(f.client, 'state')));
     const inboxes = fronts.map((front) => new Inbox(front.client, [TOOLS_CHANGED]));
+    const reloads: ReloadEvent[] = [];
+    proxy.observer.on('reload', (event) => reloads.push(event));
     await expect(
       proxy.reconfigure({ mcpServers: { a: workspaceStdioCommand('a'), b: { command: 42 } } }),
     ).rejects.toThrow(/mcpServers\.b\.command/);
@@ -161,6 +164,10 @@ describe('reconfigure: a new config while clients are connected', () => {
     // Still reconfigurable after a rejected config.
     const report = await proxy.reconfigure({ mcpServers: { a: workspaceStdioCommand('a') } });
     expect(report).toMatchObject({ unchanged: ['a'], renamed: false });
+    // Each attempt reported for the metrics: two refused (with their error), one applied.
+    expect(reloads.map((r) => r.outcome)).toEqual(['rejected', 'rejected', 'ok']);
+    expect(reloads[0]!.error).toMatch(/mcpServers\.b\.command/);
+    expect(reloads[2]).toEqual({ outcome: 'ok', added: 0, removed: 0, restarted: 0 });
   });
 
   it('has readiness follow the servers a reload adds and removes', async () => {
