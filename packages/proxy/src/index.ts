@@ -47,17 +47,30 @@ export { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 export type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 /** Every MCP wire type and schema of the SDK (`mcp.CallToolResult`, `mcp.McpError`, ...). */
 export * as mcp from '@modelcontextprotocol/sdk/types.js';
+// What the proxy reports on `proxy.observer` (metrics, logs, audit and dashboards listen there).
 export type {
   AddProviderOptions,
+  BackendRequestEvent,
+  BackendSessionEvent,
+  CacheEvent,
   FilterOptions,
+  ForwardedRequestEvent,
+  ObservedEventName,
+  ObservedEvents,
+  ObserverListener,
+  Outcome,
+  Principal,
   PromptDefinition,
   Provider,
   ProviderErrorStrategy,
   ProviderEvent,
   ProviderServerOptions,
   ProviderTransform,
+  ReloadEvent,
+  RequestEvent,
   ResourceDefinition,
   ResourceTemplateDefinition,
+  SessionEvent,
   ToolDefinition,
   ToolOverride,
 } from '@org/core';
@@ -73,6 +86,7 @@ export {
   filter,
   LocalProvider,
   namespace,
+  Observer,
   Prompt,
   PromptError,
   ProviderServer,

@@ -1,5 +1,4 @@
-import type { ReloadEvent } from '@org/core';
-import { createProxy, type ProxyServer, Readiness, serveHttp } from '@org/proxy';
+import { createProxy, type ProxyServer, Readiness, type ReloadEvent, serveHttp } from '@org/proxy';
 import { childPids, isPidAlive, waitFor, within, workspaceStdioCommand } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Front, frontHttp, frontInMemory, Inbox } from '../fixtures/fronts';
