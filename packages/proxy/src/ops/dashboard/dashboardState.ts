@@ -156,6 +156,12 @@ interface BackendEntry {
   contacted: boolean;
 }
 
+/** What the sources and the readiness say of the backends, by name, at one moment. */
+interface Judgements {
+  health: Map<string, BackendHealth>;
+  readiness: Map<string, BackendReadiness> | undefined;
+}
+
 /** The numeric bounds of {@link DashboardStateOptions}. */
 type DashboardBounds = Required<Omit<DashboardStateOptions, 'readiness'>>;
 
@@ -305,9 +311,9 @@ export class DashboardState {
 
   /** Everything now, for a page that just connected. */
   snapshot(): DashboardSnapshot {
-    const health = this.#health();
-    for (const name of health.keys()) this.#backend(name);
-    const backends = [...this.#backends.keys()].sort().map((name) => this.#summary(name, health));
+    const said = this.#judgements();
+    for (const name of said.health.keys()) this.#backend(name);
+    const backends = [...this.#backends.keys()].sort().map((name) => this.#summary(name, said));
     const list = [...this.#sessions]
       .slice(-this.#options.maxListedSessions)
       .reverse()
@@ -328,7 +334,7 @@ export class DashboardState {
     this.#listeners.add(listener);
     const polled = this.#readiness !== undefined || this.#sources.some((s) => s.health);
     if (this.#healthTimer === undefined && polled) {
-      this.#lastHealth = this.#healthKey(this.#health());
+      this.#lastHealth = this.#healthKey(this.#judgements());
       this.#healthTimer = setInterval(() => this.#pollHealth(), this.#options.healthIntervalMs);
       this.#healthTimer.unref();
     }
@@ -351,35 +357,34 @@ export class DashboardState {
   }
 
   #pollHealth(): void {
-    const health = this.#health();
-    const key = this.#healthKey(health);
+    const said = this.#judgements();
+    const key = this.#healthKey(said);
     if (key === this.#lastHealth) return;
     this.#lastHealth = key;
-    for (const name of health.keys()) {
+    const names = new Set([...said.health.keys(), ...(said.readiness?.keys() ?? [])]);
+    for (const name of names) {
       this.#backend(name);
-      this.#emitBackend(name, health);
+      this.#emitBackend(name, said);
     }
   }
 
   /** What the poll compares: the proxy's health and, when given, the readiness states. */
-  #healthKey(health: Map<string, BackendHealth>): string {
-    const judged = this.#readiness
-      ?.report()
-      .backends.map((b) => [b.name, b.state, b.lastError ?? null]);
-    return JSON.stringify([[...health], judged ?? null]);
+  #healthKey(said: Judgements): string {
+    const judged = said.readiness
+      ? [...said.readiness.values()].map((b) => [b.name, b.state, b.lastError ?? null])
+      : null;
+    return JSON.stringify([[...said.health], judged]);
   }
 
-  /** The readiness of `name`, when a readiness is given and it knows the backend. */
-  #judged(name: string): BackendReadiness | undefined {
-    return this.#readiness?.report().backends.find((b) => b.name === name);
-  }
-
-  #health(): Map<string, BackendHealth> {
-    const byName = new Map<string, BackendHealth>();
+  /** The sources' health and the readiness report, by backend name, read once. */
+  #judgements(): Judgements {
+    const health = new Map<string, BackendHealth>();
     for (const source of this.#sources) {
-      for (const entry of source.health?.() ?? []) byName.set(entry.name, entry);
+      for (const entry of source.health?.() ?? []) health.set(entry.name, entry);
     }
-    return byName;
+    const report = this.#readiness?.report();
+    const readiness = report && new Map(report.backends.map((b) => [b.name, b]));
+    return { health, readiness };
   }
 
   #backend(name: string): BackendEntry {
@@ -399,10 +404,10 @@ export class DashboardState {
     return entry;
   }
 
-  #summary(name: string, health: Map<string, BackendHealth>): DashboardBackend {
+  #summary(name: string, said: Judgements): DashboardBackend {
     const entry = this.#backend(name);
-    const tracked = health.get(name);
-    const judged = this.#judged(name);
+    const tracked = said.health.get(name);
+    const judged = said.readiness?.get(name);
     let state: DashboardBackendState;
     let lastError: string | undefined;
     if (judged !== undefined) {
@@ -427,9 +432,9 @@ export class DashboardState {
     };
   }
 
-  #emitBackend(name: string, health = this.#health()): void {
+  #emitBackend(name: string, said?: Judgements): void {
     if (this.#listeners.size === 0) return;
-    this.#emit({ type: 'backend', backend: this.#summary(name, health) });
+    this.#emit({ type: 'backend', backend: this.#summary(name, said ?? this.#judgements()) });
   }
 
   #emitSession(
