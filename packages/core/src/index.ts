@@ -49,6 +49,7 @@ export type {
   ObservedEventName,
   ObservedEvents,
   Outcome,
+  PolicyEvent,
   Principal,
   ReloadEvent,
   RequestEvent,

@@ -131,6 +131,7 @@ describe('@org/core public surface', () => {
         "type Outcome",
         "type Page",
         "paginate",
+        "type PolicyEvent",
         "type Principal",
         "Prompt",
         "type PromptDefinition",

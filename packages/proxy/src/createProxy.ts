@@ -8,6 +8,7 @@ import {
   type McpConfig,
 } from '@org/transports';
 import type { ClientFactory } from './components/clientFactory';
+import { PolicyEngine } from './policy/policyEngine';
 import type { BackendHealthOptions } from './provider/backendHealth';
 import type { ProxyCacheOptions } from './provider/proxyProvider';
 import { ConfigPlanner } from './server/configPlanner';
@@ -144,6 +145,7 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
     // The planner keeps each server's connection across reconfigure() while its target holds.
     const planner = new ConfigPlanner({
       namespaceSingleServer,
+      policy: new PolicyEngine({ logger: options.logger, observer }),
       connect: (entry) => {
         const base = new ProxyClient(entry.target, clientOptions(limited, entry.name));
         const { factory, dispose } = strategyFactory(base, strategy);

@@ -59,6 +59,7 @@ export type {
   ObservedEvents,
   ObserverListener,
   Outcome,
+  PolicyEvent,
   Principal,
   PromptDefinition,
   Provider,
@@ -227,6 +228,24 @@ export {
 } from './ops/redact';
 export type { RequestLogFields } from './ops/requestLog';
 export { requestLogFields, startRequestLog, WORK_METHODS } from './ops/requestLog';
+export type { PolicyComponentKind } from './policy/accessPolicy';
+export { AccessPolicy, Grants } from './policy/accessPolicy';
+export type { PinnedDefinition } from './policy/pinFile';
+export type { PolicyEngineOptions } from './policy/policyEngine';
+export { PolicyEngine, RATE_LIMITED } from './policy/policyEngine';
+export { parsePolicy, policySchema } from './policy/policySchema';
+export type {
+  AccessPolicyConfig,
+  AccessRuleConfig,
+  PinAction,
+  PinningConfig,
+  PrincipalMatch,
+  RateLimitConfig,
+} from './policy/policyTypes';
+export type { RateLimitRefusal } from './policy/rateLimiter';
+export { RateLimiter } from './policy/rateLimiter';
+export type { ToolPinsOptions } from './policy/toolPins';
+export { definitionDigest, pinnedDefinition, ToolPins } from './policy/toolPins';
 export type { BackendHealth, BackendHealthOptions, BackendState } from './provider/backendHealth';
 export type {
   CachedList,

@@ -92,6 +92,16 @@ const TOOLS = [
     },
   },
   {
+    name: 'redefine',
+    description:
+      "Changes another tool's description in this session and sends tools/list_changed (a rug pull)",
+    inputSchema: {
+      type: 'object',
+      properties: { tool: { type: 'string' }, description: { type: 'string' } },
+      required: ['tool', 'description'],
+    },
+  },
+  {
     name: 'cancellations',
     description: 'The reasons given for the requests of this session that the client cancelled',
     inputSchema: OBJECT,
@@ -122,6 +132,8 @@ export function createWorkspaceServer(options = {}) {
   options.onSession?.(label);
   /** @type {{ notes: Map<string, string>, subscriptions: Set<string>, level: string | undefined, rootsChanged: number }} */
   const state = { notes: new Map(), subscriptions: new Set(), level: undefined, rootsChanged: 0 };
+  /** @type {Map<string, string>} tool name to the description this session serves it with */
+  const redefined = new Map();
   /** @type {string[]} */
   const cancellations = [];
   const server = new Server(
@@ -145,7 +157,9 @@ export function createWorkspaceServer(options = {}) {
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: [
-      ...TOOLS,
+      ...TOOLS.map((tool) =>
+        redefined.has(tool.name) ? { ...tool, description: redefined.get(tool.name) } : tool,
+      ),
       {
         name: `only_${label}`,
         description: `Exists in session ${label} only`,
@@ -293,6 +307,10 @@ export function createWorkspaceServer(options = {}) {
         }
         return text(level);
       }
+      case 'redefine':
+        redefined.set(String(args.tool), String(args.description));
+        await server.sendToolListChanged();
+        return text('redefined');
       case 'state':
         return text({
           session: label,

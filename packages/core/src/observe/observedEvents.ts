@@ -122,6 +122,20 @@ export interface ReloadEvent {
   error?: string;
 }
 
+/** A call refused by a rate limit, or a tool seen with a definition other than its pin's. */
+export interface PolicyEvent {
+  /** `rateLimited`: a tools/call refused by a rate limit; `toolChanged`: a changed tool, once per new definition. */
+  type: 'rateLimited' | 'toolChanged';
+  /** The server (backend) of the tool. */
+  server: string;
+  /** The tool's name on that server. */
+  tool: string;
+  /** The caller, for `rateLimited`, when the front authenticated one. */
+  principal?: Principal;
+  /** For `toolChanged`: whether the tool is withheld or served with a warning. */
+  action?: 'withhold' | 'warn';
+}
+
 /** Every event, by name. */
 export interface ObservedEvents {
   /** A client request answered. */
@@ -138,6 +152,8 @@ export interface ObservedEvents {
   cache: CacheEvent;
   /** A configuration reload applied or rejected. */
   reload: ReloadEvent;
+  /** A rate-limited call or a changed tool definition. */
+  policy: PolicyEvent;
 }
 
 /** The name of an event. */

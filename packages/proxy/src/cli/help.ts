@@ -8,11 +8,14 @@ export function helpText(): string {
   return `Usage:
   ${CLI_NAME} <url | config.json> [options]
   ${CLI_NAME} [options] -- <command> [args...]
+  ${CLI_NAME} pins [list | approve <server>/<tool>... | --all] [--config <config.json>]
 
 Runs an MCP proxy in front of a backend: a remote server (an http or https URL; a path
 ending in /sse means legacy SSE), the servers of an "mcpServers" JSON config file (several
 servers are composed under namespaces: a_echo, b_echo), or a command started as a child
-process speaking MCP over stdio.
+process speaking MCP over stdio. A config file may also hold a "policy" section (who sees
+and calls what, rate limits, tool pinning) and a "front" section (the front's OAuth, like
+the --oauth-* options); "pins" lists and approves pinned tool definitions (docs/policy.md).
 
 Front (how clients reach the proxy):
   --transport <stdio|http|sse>  stdio (default): MCP on this process's stdin and stdout,

@@ -12,6 +12,7 @@ import { EXIT_FAILURE, EXIT_OK, exitCodeFor, formatCliError } from './cliError';
 import type { CliDrainResult } from './drainGate';
 import { helpText } from './help';
 import { packageVersion } from './packageVersion';
+import { runPinsCommand } from './pinsCommand';
 import { type CliHandle, processIo, runCli } from './run';
 
 /** How long closing may take (after the drain) before the process exits anyway. */
@@ -123,6 +124,10 @@ async function run(config: CliConfig): Promise<void> {
 async function main(argv: readonly string[]): Promise<void> {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  if (argv[0] === 'pins') {
+    process.stdout.write(await runPinsCommand(argv.slice(1)));
+    return;
+  }
   const command = parseCliArgs(argv);
   if (command.action === 'help') process.stdout.write(helpText());
   else if (command.action === 'version') process.stdout.write(`${packageVersion()}\n`);

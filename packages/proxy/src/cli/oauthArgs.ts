@@ -50,6 +50,31 @@ export interface OAuthConflicts {
 }
 
 /**
+ * Refuses what cannot go with an OAuth front set by `subject` (`--oauth-issuer`, or the
+ * config's `front.oauth`): a static bearer token, `--forward-header authorization` (token
+ * passthrough, which the MCP authorization spec forbids) and `--dashboard`.
+ *
+ * @throws ProxyError `INVALID_ARGUMENTS` naming both sides
+ */
+export function checkOAuthConflicts(conflicts: Omit<OAuthConflicts, 'env'>, subject: string): void {
+  if (conflicts.tokenSource !== undefined) {
+    throw usageError(
+      `${subject} cannot be combined with ${conflicts.tokenSource}: the front takes OAuth access tokens or one static token, not both`,
+    );
+  }
+  if (conflicts.forwardHeaders.includes('authorization')) {
+    throw usageError(
+      `--forward-header authorization cannot be used with ${subject}: the MCP authorization spec forbids token passthrough (the front token was issued for this proxy, not for its backends)`,
+    );
+  }
+  if (conflicts.dashboard) {
+    throw usageError(
+      `Option --dashboard cannot be used with ${subject} yet: the dashboard signs in with the static token of --auth-token`,
+    );
+  }
+}
+
+/**
  * The OAuth resource server settings of the HTTP front, from `--oauth-issuer` (repeatable),
  * `--oauth-resource`, `--oauth-scope` (repeatable), `--oauth-jwks` and `--oauth-introspection`
  * (its client id and secret from the environment); `undefined` when none is
@@ -72,21 +97,7 @@ export function parseOAuth(
       'Option --oauth-issuer needs --oauth-resource (the public URL of this MCP endpoint, the audience of its tokens)',
     );
   }
-  if (conflicts.tokenSource !== undefined) {
-    throw usageError(
-      `Options --oauth-issuer and ${conflicts.tokenSource} are mutually exclusive: the front takes OAuth access tokens or one static token, not both`,
-    );
-  }
-  if (conflicts.forwardHeaders.includes('authorization')) {
-    throw usageError(
-      '--forward-header authorization cannot be used with --oauth-issuer: the MCP authorization spec forbids token passthrough (the front token was issued for this proxy, not for its backends)',
-    );
-  }
-  if (conflicts.dashboard) {
-    throw usageError(
-      'Option --dashboard cannot be used with --oauth-issuer yet: the dashboard signs in with the static token of --auth-token',
-    );
-  }
+  checkOAuthConflicts(conflicts, '--oauth-issuer');
   const scopes = (values['oauth-scope'] ?? [])
     .flatMap((scope) => scope.split(/\s+/))
     .filter(Boolean);

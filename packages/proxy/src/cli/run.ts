@@ -5,6 +5,7 @@ import {
   type HttpServeOptions,
   type Logger,
   loadMcpConfig,
+  type McpConfig,
   redactUrl,
   serveHttp,
   serveStdio,
@@ -14,10 +15,13 @@ import { createCliLogger } from '../ops/cliLogs';
 import { dashboardUrl } from '../ops/dashboard/dashboardRoutes';
 import { configSecrets, redactorOf } from '../ops/redact';
 import type { ProxyServer } from '../server/proxyServer';
-import type { CliConfig } from './cliConfig';
+import { AUTH_TOKEN_ENV, type CliConfig } from './cliConfig';
+import { usageError } from './cliValues';
 import { checkCommand } from './commandCheck';
 import { ConfigReloader, type ConfigReloadOutcome } from './configReload';
 import { type CliDrainResult, DrainGate } from './drainGate';
+import { frontOAuthOf } from './frontConfig';
+import { checkOAuthConflicts } from './oauthArgs';
 import { type RunningOperations, startOperations } from './operations';
 import { packageVersion } from './packageVersion';
 
@@ -91,6 +95,40 @@ async function proxyTarget(config: CliConfig, logger: Logger): Promise<ProxyTarg
   checkCommand({ command, env });
   logger.info(`Proxying the command: ${command}`);
   return { command, args, env };
+}
+
+/**
+ * `config` with the front's OAuth from the config file's `front.oauth` section, when it has one
+ * (read at start: a reload does not change the front). Refused beside `--oauth-*` options and
+ * beside what cannot go with OAuth; ignored, with a warning, by the stdio front.
+ */
+function withFrontSection(config: CliConfig, target: ProxyTarget, logger: Logger): CliConfig {
+  if (config.backend.kind !== 'config') return config;
+  const file = config.backend.file;
+  const oauth = frontOAuthOf(target as McpConfig, process.env);
+  if (!oauth) return config;
+  if (config.transport === 'stdio') {
+    logger.warn(`${file}: front.oauth is ignored: the stdio front has no HTTP authentication`);
+    return config;
+  }
+  const subject = `front.oauth of ${file}`;
+  if (config.http.oauth) {
+    throw usageError(
+      `${subject} cannot be combined with --oauth-issuer: give the front's OAuth one way`,
+    );
+  }
+  checkOAuthConflicts(
+    {
+      ...(config.http.authToken !== undefined
+        ? { tokenSource: `--auth-token (or ${AUTH_TOKEN_ENV})` }
+        : {}),
+      forwardHeaders: config.forwardHeaders.map((name) => name.toLowerCase()),
+      dashboard: config.operations?.dashboard === true,
+    },
+    subject,
+  );
+  if (oauth.introspection) redactorOf(logger)?.addSecrets([oauth.introspection.clientSecret]);
+  return { ...config, http: { ...config.http, oauth } };
 }
 
 function proxyOptions(config: CliConfig, logger: Logger): CreateProxyOptions {
@@ -198,9 +236,11 @@ async function serveFront(
  *   `InvalidArguments` for a command after `--` that cannot start, or the error of a front that
  *   could not start (a port in use)
  */
-export async function runCli(config: CliConfig, io: CliIo = processIo()): Promise<CliHandle> {
-  const logger = io.logger ?? createCliLogger(config, io.stderr);
-  const proxy = createProxy(await proxyTarget(config, logger), proxyOptions(config, logger));
+export async function runCli(given: CliConfig, io: CliIo = processIo()): Promise<CliHandle> {
+  const logger = io.logger ?? createCliLogger(given, io.stderr);
+  const target = await proxyTarget(given, logger);
+  const config = withFrontSection(given, target, logger);
+  const proxy = createProxy(target, proxyOptions(config, logger));
   const gate = new DrainGate();
   let operations: RunningOperations | undefined;
   let front: Awaited<ReturnType<typeof serveFront>>;

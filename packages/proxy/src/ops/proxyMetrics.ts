@@ -165,6 +165,18 @@ export class ProxyMetrics {
       labelNames: ['change'],
       registers,
     });
+    const rateLimited = new Counter({
+      name: `${p}rate_limited_total`,
+      help: 'Tool calls refused by a rate limit of the policy, by backend.',
+      labelNames: ['backend'],
+      registers,
+    });
+    const toolChanges = new Counter({
+      name: `${p}tool_definition_changes_total`,
+      help: 'Tools seen with a definition other than their pin, once per new definition, by backend and action: withhold or warn.',
+      labelNames: ['backend', 'action'],
+      registers,
+    });
     const readiness = options.readiness;
     if (readiness) {
       new Gauge({
@@ -228,6 +240,13 @@ export class ProxyMetrics {
         if (event.added > 0) reloadedServers.inc({ change: 'added' }, event.added);
         if (event.removed > 0) reloadedServers.inc({ change: 'removed' }, event.removed);
         if (event.restarted > 0) reloadedServers.inc({ change: 'restarted' }, event.restarted);
+      }),
+      observer.on('policy', (event) => {
+        if (event.type === 'rateLimited') rateLimited.inc({ backend: backend(event.server) });
+        else {
+          const action = event.action === 'warn' ? 'warn' : 'withhold';
+          toolChanges.inc({ backend: backend(event.server), action });
+        }
       }),
       observer.on('cache', (event) => {
         cache.inc({

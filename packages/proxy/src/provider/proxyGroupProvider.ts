@@ -40,6 +40,18 @@ export interface GroupMember {
   provider: Provider;
   /** The namespace its tool and prompt names start with. */
   namespace: string;
+  /**
+   * Whether the current request's caller may know of this server (a policy): when not, lookups
+   * and messages pass it over as if it did not exist. @default always
+   */
+  visible?: () => boolean;
+}
+
+/** The members the current caller may know of. */
+function visibleMembers(members: readonly GroupMember[]): readonly GroupMember[] {
+  return members.some((member) => member.visible)
+    ? members.filter((member) => member.visible?.() !== false)
+    : members;
 }
 
 function innerName(component: Component): string {
@@ -253,7 +265,7 @@ export class ProxyGroupProvider implements Provider {
     refuse = true,
   ): Promise<T | undefined> {
     const what = 'name' in key ? `${kind} ${key.name}` : `${KIND_NAMES[kind]} ${key.uri}`;
-    const members = this.#members;
+    const members = visibleMembers(this.#members);
     if (!members.some((member) => this.#mayHold(member, key))) {
       if (!refuse) return undefined;
       return refusal<T>(kind, 'name' in key ? key.name : key.uri, this.#noNamespace(kind, key));
@@ -301,14 +313,15 @@ export class ProxyGroupProvider implements Provider {
 
   /** The local error for a name or URI that no server's namespace matches, naming them all. */
   #noNamespace(kind: ComponentKind, key: LookupKey): McpError {
-    const servers = this.members.map((m) => `${m.name} (${m.namespace}_)`).join(', ');
+    const shown = visibleMembers(this.members);
+    const servers = shown.map((m) => `${m.name} (${m.namespace}_)`).join(', ');
     if ('name' in key) {
       return wireError(
         ErrorCode.InvalidParams,
         `Unknown ${kind}: ${key.name}: its name starts with no server's namespace; the servers are ${servers}`,
       );
     }
-    const schemes = this.members.map((m) => `${m.name} (<scheme>://${m.namespace}/...)`);
+    const schemes = shown.map((m) => `${m.name} (<scheme>://${m.namespace}/...)`);
     return wireError(
       kind === 'template' ? ErrorCode.InvalidParams : RESOURCE_NOT_FOUND,
       `${kind === 'template' ? 'Unknown resource template' : 'Resource not found'}: ${key.uri}: no server's namespace is in it; the servers are ${schemes.join(', ')}`,
@@ -411,7 +424,7 @@ export class ProxyGroupProvider implements Provider {
    * `undefined` when none has any.
    */
   async instructions(): Promise<string | undefined> {
-    const members = this.#members;
+    const members = visibleMembers(this.#members);
     const texts = await Promise.all(
       members.map(async (member) => {
         if (this.#health.of(member).state === 'down' || !member.provider.instructions)

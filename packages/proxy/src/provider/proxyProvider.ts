@@ -29,6 +29,7 @@ import { ProxyResource } from '../components/proxyResource';
 import { ProxyTemplate } from '../components/proxyTemplate';
 import { ProxyTool } from '../components/proxyTool';
 import { type CacheScope, ListCache, type ListCacheEntry, type ListCacheStore } from './listCache';
+import { principalPartition } from './principalPartition';
 
 /** Options of {@link ProxyProvider}. */
 export interface ProxyProviderOptions {
@@ -249,7 +250,7 @@ export class ProxyProvider implements Provider {
    * serves (released when that session ends).
    */
   #partition(client: ProxyClient): string {
-    const base = client.cachePartition();
+    const base = principalPartition(client.cachePartition());
     const prefix = this.#sessionPrefix(client);
     return prefix ? `${prefix}${base}` : base;
   }

@@ -1,12 +1,18 @@
 import { filter, type ProviderTransform, toolOverrides } from '@org/core';
 import {
+  configSourceOf,
+  type McpConfig,
   type McpServerEntry,
   type McpServerOptions,
   mcpConfigServers,
   parseMcpConfig,
 } from '@org/transports';
+import { canonicalJson } from '../canonicalJson';
 import type { ClientFactory } from '../components/clientFactory';
 import { namespaceFor } from '../naming/toolNames';
+import { PolicyEngine } from '../policy/policyEngine';
+import { parsePolicy } from '../policy/policySchema';
+import type { AccessPolicyConfig } from '../policy/policyTypes';
 import type { ProxyBackend } from './proxyServer';
 import type { BackendPlan, BackendPlanner, ReloadReport } from './reloadTypes';
 
@@ -24,6 +30,14 @@ export interface ConfigPlannerOptions {
   connect(entry: McpServerEntry): ServerConnection;
   /** Namespace a config's only server too. @default false */
   namespaceSingleServer?: boolean;
+  /** Applies the config's `policy` section. @default a new engine, without logger or observer */
+  policy?: PolicyEngine;
+}
+
+/** What a plan holds until it is committed. */
+interface PlanState {
+  held: Map<string, Held>;
+  policy: AccessPolicyConfig | undefined;
 }
 
 /** What the planner holds of a server it serves. */
@@ -37,15 +51,8 @@ interface Held {
   namespaced: boolean;
 }
 
-/** JSON with object keys sorted, to compare parsed entries by value. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(inner).sort())
-      sorted[key] = (inner as Record<string, unknown>)[key];
-    return sorted;
-  });
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
 
 /** The transforms of a config entry: tool overrides, then the tag filter. */
@@ -70,16 +77,23 @@ export function entryTransforms(options: McpServerOptions): ProviderTransform[] 
  */
 export class ConfigPlanner implements BackendPlanner {
   readonly #options: ConfigPlannerOptions;
+  /** The engine applying the `policy` section of the configs planned. */
+  readonly policy: PolicyEngine;
   #held = new Map<string, Held>();
 
-  /** @param options - how servers are connected, and the namespacing of a single server */
+  /** @param options - how servers are connected, the namespacing of a single server, the policy */
   constructor(options: ConfigPlannerOptions) {
     this.#options = options;
+    this.policy = options.policy ?? new PolicyEngine();
   }
 
   /** Validates `config` and plans its backends, opening nothing (connections open on use). */
   plan(config: unknown): BackendPlan {
-    const entries = mcpConfigServers(parseMcpConfig(config));
+    // A config read from a file keeps its name in messages (and the base of relative paths).
+    const source = isObject(config) ? configSourceOf(config as McpConfig) : undefined;
+    const parsed = parseMcpConfig(config, source === undefined ? {} : { source });
+    const policy = parsePolicy(parsed);
+    const entries = mcpConfigServers(parsed);
     const namespaced = entries.length > 1 || !!this.#options.namespaceSingleServer;
     const report: ReloadReport = {
       added: [],
@@ -91,8 +105,8 @@ export class ConfigPlanner implements BackendPlanner {
     };
     const next = new Map<string, Held>();
     for (const entry of entries) {
-      const connectionKey = stableJson(entry.target);
-      const presentationKey = stableJson([entry.options, namespaced]);
+      const connectionKey = canonicalJson(entry.target);
+      const presentationKey = canonicalJson([entry.options, namespaced]);
       const old = this.#held.get(entry.name);
       if (old && old.namespaced !== namespaced) report.renamed = true;
       if (old && old.connectionKey === connectionKey) {
@@ -119,14 +133,22 @@ export class ConfigPlanner implements BackendPlanner {
         dispose: () => held.connection.dispose(),
         ...(held.namespaced ? { namespace: namespaceFor(held.entry.name) } : {}),
         ...(held.entry.options.required ? { required: true } : {}),
-        transforms: entryTransforms(held.entry.options),
+        transforms: [
+          this.policy.pinTransform(held.entry.name),
+          ...entryTransforms(held.entry.options),
+          this.policy.accessTransform(held.entry.name),
+        ],
+        visible: () => this.policy.mayShowServer(held.entry.name),
       }),
     );
-    return { backends, report, state: next };
+    const state: PlanState = { held: next, policy };
+    return { backends, report, state };
   }
 
-  /** Records `plan` as served: the next plan is compared with it. */
+  /** Records `plan` as served: the next plan is compared with it, and its policy applies. */
   commit(plan: BackendPlan): void {
-    this.#held = plan.state as Map<string, Held>;
+    const state = plan.state as PlanState;
+    this.#held = state.held;
+    this.policy.update(state.policy);
   }
 }

@@ -44,6 +44,12 @@ export interface ProxyBackend {
   dispose?: () => Promise<void>;
   /** Whether the proxy is unready while this backend is down (see `/readyz`). @default false */
   required?: boolean;
+  /**
+   * Whether the current request's caller may know of this backend (a config's `policy`): a
+   * backend it may see nothing of is left out of the messages and instructions it gets.
+   * @default always
+   */
+  visible?: () => boolean;
 }
 
 /** Options of {@link ProxyServer}: one backend's `clientFactory`, or several `backends`. */
@@ -186,10 +192,15 @@ export class ProxyServer extends ProviderServer {
       if (backend.namespace !== undefined) transforms.push(boundedNamespace(backend.namespace));
       const exposed = transformProvider(provider, ...transforms);
       // The member object is kept (its health is keyed by it); what it serves is replaced.
-      const member = kept?.member ?? { name: backend.name, namespace: '', provider: exposed };
+      const member: GroupMember = kept?.member ?? {
+        name: backend.name,
+        namespace: '',
+        provider: exposed,
+      };
       member.name = backend.name;
       member.namespace = backend.namespace ?? '';
       member.provider = exposed;
+      member.visible = backend.visible;
       return { backend, provider, member };
     });
     if (this.#served.length === 1) {

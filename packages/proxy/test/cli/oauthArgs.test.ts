@@ -70,11 +70,11 @@ describe('the --oauth-* options', () => {
 
   it('refuse a static token beside them, from the option or the environment', () => {
     expect(usage([...BACKEND, '--transport', 'http', ...OAUTH, '--auth-token', 't'])).toMatch(
-      /^Options --oauth-issuer and --auth-token are mutually exclusive/,
+      /^--oauth-issuer cannot be combined with --auth-token/,
     );
     expect(
       usage([...BACKEND, '--transport', 'http', ...OAUTH], { ORG_MCP_PROXY_AUTH_TOKEN: 't' }),
-    ).toMatch(/^Options --oauth-issuer and ORG_MCP_PROXY_AUTH_TOKEN are mutually exclusive/);
+    ).toMatch(/^--oauth-issuer cannot be combined with ORG_MCP_PROXY_AUTH_TOKEN/);
   });
 
   it('refuse --forward-header authorization (token passthrough), whatever its case', () => {

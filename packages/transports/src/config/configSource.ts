@@ -15,7 +15,10 @@ export function rememberConfigSource(config: McpConfig, source: string): void {
   sources.set(config, source);
 }
 
-/** The source recorded for `config` by {@link rememberConfigSource}, if any. Internal. */
+/**
+ * The source a config was read from (its file, as the user named it), as `parseMcpConfig` and
+ * `loadMcpConfig` recorded it; `undefined` for a config they did not return.
+ */
 export function recordedConfigSource(config: McpConfig): string | undefined {
   return sources.get(config);
 }

@@ -4,8 +4,16 @@
  */
 
 export { checkConfigCommands } from './configCommands';
+export {
+  type ConfigIssue,
+  type ConfigPath,
+  configError,
+  formatConfigPath,
+  prefixIssues,
+} from './configError';
+export { recordedConfigSource as configSourceOf } from './configSource';
 export { loadMcpConfig } from './loadMcpConfig';
-export { mcpConfigSchema } from './mcpConfigSchema';
+export { issueMessage as configIssueMessage, mcpConfigSchema } from './mcpConfigSchema';
 export { mcpConfigServers } from './mcpConfigServers';
 export { parseMcpConfig } from './parseMcpConfig';
 export type {

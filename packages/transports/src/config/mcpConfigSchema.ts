@@ -139,6 +139,11 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string {
     }
     case 'too_small':
       return issue.origin === 'string' ? NON_EMPTY : 'too few items';
+    case 'unrecognized_keys': {
+      // A key is named (keys are no secrets); only strict sections refuse unknown keys.
+      const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+    }
     default:
       return 'invalid value';
   }

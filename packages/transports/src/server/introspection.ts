@@ -40,6 +40,8 @@ export class TokenIntrospector {
   readonly #issuers: readonly string[];
   readonly #skewSec: number;
   readonly #cache = new Map<string, Cached>();
+  /** Lookups in flight, by token digest: concurrent first requests with one token ask once. */
+  readonly #pending = new Map<string, Promise<IntrospectionResult>>();
 
   constructor(
     options: IntrospectionOptions,
@@ -60,7 +62,12 @@ export class TokenIntrospector {
     const cached = this.#cache.get(key);
     if (cached && cached.until > now) return this.#judge(cached.result);
     this.#cache.delete(key);
-    const result = await this.#ask(token);
+    let asking = this.#pending.get(key);
+    if (!asking) {
+      asking = this.#ask(token).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, asking);
+    }
+    const result = await asking;
     if ('unavailable' in result) return result;
     const ttlMs = (this.#options.cacheTtlSec ?? 60) * 1000;
     const exp =

@@ -81,6 +81,20 @@ describe('the OAuth front with token introspection', () => {
     expect(introspections.length - before).toBe(2);
   });
 
+  it('asks once for a burst of concurrent requests carrying one new token', async () => {
+    const token = await issuer.token('alice', RESOURCE);
+    const before = introspections.length;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const res = await send(handle.url, token);
+        await res.body?.cancel();
+        return res.status;
+      }),
+    );
+    expect(answers).toEqual(Array(8).fill(200));
+    expect(introspections.length - before).toBe(1);
+  });
+
   it('refuses an unknown token and a token of another resource with invalid_token', async () => {
     for (const [token, why] of [
       ['not-a-token-the-server-issued', 'token not active'],
