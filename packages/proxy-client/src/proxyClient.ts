@@ -44,6 +44,7 @@ import {
   type ForwardingHandlers,
   type ForwardingTarget,
 } from './forwardingHandlers';
+import { FrontCaller } from './frontCaller';
 import { InFlightRequests } from './inFlightRequests';
 import { mirrorCapabilities, routableCapabilities } from './mirrorCapabilities';
 import type { ProxyClientOptions, ReconnectOptions } from './proxyClientOptions';
@@ -120,6 +121,7 @@ export class ProxyClient extends BackendOperations {
   readonly #logger: Logger;
   readonly #listeners = new Set<BackendEventListener>();
   readonly #inFlight = new InFlightRequests();
+  #frontCaller: FrontCaller | undefined;
   readonly #deadlines = new RequestDeadlines();
   readonly #closeReasons = new WeakMap<Client, string>();
   #sdk: Client | undefined;
@@ -364,6 +366,12 @@ export class ProxyClient extends BackendOperations {
     };
   }
 
+  /** The caller this client's backend sessions belong to, for token exchange (made on first use). */
+  #callerOf(): FrontCaller {
+    this.#frontCaller ??= new FrontCaller(this.name);
+    return this.#frontCaller;
+  }
+
   /**
    * Whether this client's backend session may serve several client sessions (the `shared`
    * strategy): it is bound to none and outlives requests. Its connection then keeps no
@@ -419,6 +427,7 @@ export class ProxyClient extends BackendOperations {
       transport = await this.connector.connect({
         headers: this.#servesManySessions() ? undefined : headers,
         requestHeaders: this.#requestHeaders(),
+        subjectToken: this.#callerOf().subjectToken,
       });
       sdk.onerror = (error) => {
         const reason = closeReasonOf(error);

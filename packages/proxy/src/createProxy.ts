@@ -6,6 +6,8 @@ import {
   ChildLimit,
   type ConnectorOptions,
   type McpConfig,
+  ProxyError,
+  ProxyErrorCode,
 } from '@org/transports';
 import type { ClientFactory } from './components/clientFactory';
 import { PolicyEngine } from './policy/policyEngine';
@@ -147,6 +149,16 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
       namespaceSingleServer,
       policy: new PolicyEngine({ logger: options.logger, observer }),
       connect: (entry) => {
+        if (
+          strategy === 'shared' &&
+          'tokenExchange' in entry.target &&
+          entry.target.tokenExchange
+        ) {
+          throw new ProxyError(
+            ProxyErrorCode.InvalidConfig,
+            `mcpServers.${entry.name}.token_exchange cannot be used with the shared strategy: a backend session reached with a caller's token must not serve other callers (use per-session)`,
+          );
+        }
         const base = new ProxyClient(entry.target, clientOptions(limited, entry.name));
         const { factory, dispose } = strategyFactory(base, strategy);
         return { clientFactory: factory as ClientFactory, dispose };

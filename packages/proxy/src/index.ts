@@ -143,6 +143,7 @@ export type {
   StdioServerHandle,
   StdioTarget,
   StoredEvent,
+  TokenExchangeOptions,
 } from '@org/transports';
 // What a proxy author needs from @org/transports.
 export {

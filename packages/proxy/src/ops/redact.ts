@@ -116,7 +116,7 @@ export class Redactor {
 
 /**
  * The secrets an `mcpServers` config holds, to give to {@link Redactor.addSecrets}: every
- * server's `env` values, `headers` values and `auth`.
+ * server's `env` values, `headers` values, `auth` and `token_exchange.client_secret`.
  */
 export function configSecrets(config: McpConfig): string[] {
   const secrets: string[] = [];
@@ -125,12 +125,15 @@ export function configSecrets(config: McpConfig): string[] {
       env?: Record<string, unknown>;
       headers?: Record<string, unknown>;
       auth?: unknown;
+      token_exchange?: { client_secret?: unknown };
     };
     for (const bag of [entry.env, entry.headers]) {
       if (typeof bag !== 'object' || bag === null) continue;
       for (const value of Object.values(bag)) if (typeof value === 'string') secrets.push(value);
     }
     if (typeof entry.auth === 'string') secrets.push(entry.auth);
+    const exchangeSecret = entry.token_exchange?.client_secret;
+    if (typeof exchangeSecret === 'string') secrets.push(exchangeSecret);
   }
   return secrets;
 }

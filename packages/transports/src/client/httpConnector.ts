@@ -2,11 +2,13 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type Logger, noopLogger } from '../logger';
 import { assertConnectable } from './connectGuard';
+import { exchangingFetch } from './exchangingFetch';
 import { quietFetch } from './quietFetch';
 import { RelatedRequests, RelatingStreamableHttpTransport } from './relatedRequests';
 import { requestScopedFetch } from './requestHeaders';
 import { redactUrl } from './resolveTarget';
 import type { BackendConnector, ConnectOptions, ConnectorOptions, HttpTarget } from './targets';
+import { TokenExchanger } from './tokenExchange';
 import { whenClosed } from './whenClosed';
 
 /**
@@ -41,6 +43,7 @@ export class HttpConnector implements BackendConnector {
   readonly #logger: Logger;
   readonly #url: URL;
   readonly #open = new Set<Transport>();
+  readonly #exchanger: TokenExchanger | undefined;
   #closed = false;
 
   /**
@@ -54,6 +57,9 @@ export class HttpConnector implements BackendConnector {
     this.#url = target.url instanceof URL ? target.url : new URL(target.url);
     this.name = target.name ?? this.#url.host;
     this.#logger = options.logger ?? noopLogger;
+    this.#exchanger = target.tokenExchange
+      ? new TokenExchanger(target.tokenExchange, this.name)
+      : undefined;
   }
 
   /** Names the backend, the protocol and the URL without credentials, query or fragment. */
@@ -65,9 +71,12 @@ export class HttpConnector implements BackendConnector {
   async connect(options: ConnectOptions = {}): Promise<Transport> {
     assertConnectable(this.name, this.#closed, options.signal);
     const own = new Set(Object.keys(mergeHttpHeaders(this.#target)).map((n) => n.toLowerCase()));
+    const scoped = requestScopedFetch(quietFetch(this.#target.fetch), options.requestHeaders, own);
     const init = {
       requestInit: { headers: mergeHttpHeaders(this.#target, options.headers) },
-      fetch: requestScopedFetch(quietFetch(this.#target.fetch), options.requestHeaders, own),
+      fetch: this.#exchanger
+        ? exchangingFetch(scoped, this.#exchanger, this.name, options.subjectToken)
+        : scoped,
     };
     const transport =
       this.kind === 'sse'

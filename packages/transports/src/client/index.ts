@@ -38,3 +38,5 @@ export type {
   StderrMode,
   StdioTarget,
 } from './targets';
+export type { TokenExchangeOptions } from './tokenExchange';
+export { TOKEN_EXCHANGE_GRANT, TokenExchanger } from './tokenExchange';

@@ -62,6 +62,12 @@ export interface HttpTarget {
   headers?: Record<string, string>;
   /** A bearer token, sent as `Authorization: Bearer <auth>`. */
   auth?: string;
+  /**
+   * Reach the backend as each caller: every request carries a token obtained by exchanging the
+   * caller's front token (RFC 8693) instead of `auth`. Connections then need
+   * {@link ConnectOptions.subjectToken}.
+   */
+  tokenExchange?: import('./tokenExchange').TokenExchangeOptions;
   /** A name for messages and logs. Defaults to the URL's host. */
   name?: string;
   /** A fetch implementation (defaults to the global one). */
@@ -107,6 +113,12 @@ export interface ConnectOptions {
    * Ignored by stdio and in-memory.
    */
   requestHeaders?: import('./requestHeaders').RequestHeaders;
+  /**
+   * The front token of the caller the message being sent now serves, for a target with
+   * `tokenExchange` (the connection's own caller for messages serving no request).
+   * Ignored otherwise.
+   */
+  subjectToken?: () => string | undefined;
   /** Aborts the connection attempt. */
   signal?: AbortSignal;
 }

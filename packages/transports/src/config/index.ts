@@ -26,5 +26,6 @@ export type {
   RemoteServerConfig,
   ServerConfigBase,
   StdioServerConfig,
+  TokenExchangeConfig,
   ToolOverrideConfig,
 } from './types';

@@ -4,6 +4,7 @@ import type {
   McpConfig,
   RemoteServerConfig,
   StdioServerConfig,
+  TokenExchangeConfig,
   ToolOverrideConfig,
 } from './types';
 
@@ -67,25 +68,43 @@ export const stdioServerSchema: z.ZodType<StdioServerConfig> = z.looseObject(
 
 const httpKind = z.enum(['http', 'streamable-http', 'sse']);
 
-/** A remote server entry. `command` is refused so that the entry kinds never overlap. */
-export const remoteServerSchema: z.ZodType<RemoteServerConfig> = z.looseObject(
+const tokenExchangeSchema: z.ZodType<TokenExchangeConfig> = z.looseObject(
   {
-    ...commonFields,
-    url: z.string({ error: HTTP_URL }).refine(isHttpUrl, { error: HTTP_URL }),
-    transport: httpKind.optional(),
-    type: httpKind.optional(),
-    headers: stringMap.optional(),
-    auth: z
-      .string({ error: 'expected a bearer token string' })
-      .refine((token) => token !== '', { error: 'expected a non-empty bearer token' })
-      .refine((token) => token !== 'oauth', {
-        error: 'OAuth is not supported, expected a bearer token',
-      })
-      .optional(),
-    command: z.never({ error: 'not allowed together with url' }).optional(),
+    token_endpoint: z.string({ error: HTTP_URL }).refine(isHttpUrl, { error: HTTP_URL }),
+    client_id: nonEmptyString,
+    client_secret: nonEmptyString,
+    resource: z.string({ error: HTTP_URL }).refine(isHttpUrl, { error: HTTP_URL }).optional(),
+    audience: nonEmptyString.optional(),
+    scope: nonEmptyString.optional(),
   },
   { error: 'expected an object' },
 );
+
+/** A remote server entry. `command` is refused so that the entry kinds never overlap. */
+export const remoteServerSchema: z.ZodType<RemoteServerConfig> = z
+  .looseObject(
+    {
+      ...commonFields,
+      url: z.string({ error: HTTP_URL }).refine(isHttpUrl, { error: HTTP_URL }),
+      transport: httpKind.optional(),
+      type: httpKind.optional(),
+      headers: stringMap.optional(),
+      auth: z
+        .string({ error: 'expected a bearer token string' })
+        .refine((token) => token !== '', { error: 'expected a non-empty bearer token' })
+        .refine((token) => token !== 'oauth', {
+          error: 'OAuth is not supported, expected a bearer token',
+        })
+        .optional(),
+      token_exchange: tokenExchangeSchema.optional(),
+      command: z.never({ error: 'not allowed together with url' }).optional(),
+    },
+    { error: 'expected an object' },
+  )
+  .refine((entry) => !(entry.token_exchange && entry.auth !== undefined), {
+    error: "token_exchange cannot be combined with auth: the token is each caller's",
+    path: ['token_exchange'],
+  });
 
 const disabledServerSchema: z.ZodType<DisabledServerConfig> = z.looseObject({
   disabled: z.literal(true),

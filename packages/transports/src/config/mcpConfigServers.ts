@@ -33,6 +33,17 @@ function httpTarget(name: string, server: RemoteServerConfig): HttpTarget {
   if (transport) target.transport = transport;
   if (server.headers) target.headers = { ...server.headers };
   if (server.auth !== undefined) target.auth = server.auth;
+  const exchange = server.token_exchange;
+  if (exchange) {
+    target.tokenExchange = {
+      tokenEndpoint: exchange.token_endpoint,
+      clientId: exchange.client_id,
+      clientSecret: exchange.client_secret,
+      resource: exchange.resource ?? server.url,
+      ...(exchange.audience !== undefined ? { audience: exchange.audience } : {}),
+      ...(exchange.scope !== undefined ? { scope: exchange.scope } : {}),
+    };
+  }
   return target;
 }
 

@@ -75,6 +75,29 @@ export interface RemoteServerConfig extends ServerConfigBase {
   headers?: Record<string, string>;
   /** A bearer token, sent as `Authorization: Bearer <auth>` (never shown in messages). */
   auth?: string;
+  /**
+   * Reach the server as each caller of an OAuth front: its front token is exchanged (RFC 8693)
+   * for a token of this server. Exclusive with `auth` and an `authorization` header.
+   */
+  token_exchange?: TokenExchangeConfig;
+}
+
+/** The `token_exchange` block of a remote entry (values support `${VAR}`). */
+export interface TokenExchangeConfig {
+  /** The authorization server's token endpoint. */
+  token_endpoint: string;
+  /** The proxy's client id there. */
+  client_id: string;
+  /** Its secret: a `${VAR}` reference (never shown in messages). */
+  client_secret: string;
+  /** The server's resource indicator (RFC 8707). @default the entry's `url` */
+  resource?: string;
+  /** A logical audience, for servers that want one. */
+  audience?: string;
+  /** Scopes to ask for, space-separated. */
+  scope?: string;
+  /** Further keys, kept verbatim. */
+  [key: string]: unknown;
 }
 
 /** A server entry with `disabled: true`: kept verbatim, neither validated nor expanded. */
