@@ -184,10 +184,11 @@ export {
 } from './naming/toolNames';
 export type { AuditLog, AuditLogOptions, AuditRecord } from './ops/auditLog';
 export { auditRecord, startAuditLog } from './ops/auditLog';
+export type { DashboardGate } from './ops/dashboard/dashboardAuth';
+export { DASHBOARD_COOKIE, OAuthGate, StaticTokenGate } from './ops/dashboard/dashboardAuth';
 export type { Dashboard, DashboardOptions } from './ops/dashboard/dashboardRoutes';
 export {
   createDashboard,
-  DASHBOARD_COOKIE,
   DEFAULT_DASHBOARD_PATH,
   dashboardUrl,
 } from './ops/dashboard/dashboardRoutes';

@@ -60,6 +60,7 @@ const OPTIONS = {
   'audit-arguments': { type: 'boolean' },
   otel: { type: 'boolean' },
   dashboard: { type: 'boolean' },
+  'dashboard-scope': { type: 'string', multiple: true },
   'no-watch': { type: 'boolean' },
   'oauth-issuer': { type: 'string', multiple: true },
   'oauth-resource': { type: 'string' },
@@ -91,6 +92,7 @@ const HTTP_ONLY = [
   'max-body',
   'metrics',
   'dashboard',
+  'dashboard-scope',
   ...OAUTH_OPTIONS,
 ] as const;
 
@@ -164,7 +166,6 @@ function parseHttp(values: Values, stdio: boolean, env: NodeJS.ProcessEnv): CliH
       ? { tokenSource: values['auth-token'] !== undefined ? '--auth-token' : AUTH_TOKEN_ENV }
       : {}),
     forwardHeaders: (values['forward-header'] ?? []).map((name) => name.toLowerCase()),
-    dashboard: values.dashboard === true,
     env,
   });
   return {
@@ -186,6 +187,14 @@ function parseHttp(values: Values, stdio: boolean, env: NodeJS.ProcessEnv): CliH
       ? { maxBodyBytes: integer(values['max-body'], '--max-body', BODY_RANGE) }
       : {}),
   };
+}
+
+/** `--dashboard-scope` values (repeatable, or space-separated); they need `--dashboard`. */
+function dashboardScopes(values: Values): { dashboardScopes?: string[] } {
+  const scopes = (values['dashboard-scope'] ?? []).flatMap((s) => s.split(/\s+/)).filter(Boolean);
+  if (scopes.length === 0) return {};
+  if (values.dashboard !== true) throw usageError('Option needs --dashboard: --dashboard-scope');
+  return { dashboardScopes: scopes };
 }
 
 /** Metrics, logs, audit, traces, dashboard and reload: the operations settings. */
@@ -216,6 +225,7 @@ function parseOperations(
     auditArguments: values['audit-arguments'] ?? false,
     otel: values.otel === true || (otelEndpoint !== undefined && otelEndpoint !== ''),
     dashboard: values.dashboard ?? false,
+    ...dashboardScopes(values),
     ...(values['no-watch'] ? { watch: false } : {}),
   };
 }

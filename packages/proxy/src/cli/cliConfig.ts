@@ -39,6 +39,8 @@ export interface CliOperationsConfig {
   otel: boolean;
   /** Serve the live dashboard under `/dashboard/` of the HTTP front. @default false */
   dashboard: boolean;
+  /** Behind an OAuth front: scopes a token needs to open the dashboard (`--dashboard-scope`). */
+  dashboardScopes?: string[];
   /**
    * Reload the config file when it changes (SIGHUP reloads it either way); `false` with
    * `--no-watch`. Only a config file backend is reloaded. @default true

@@ -99,7 +99,10 @@ Operations (see docs/operations.md):
                                 OTEL_EXPORTER_OTLP_ENDPOINT is set); traceparent reaches
                                 backends in _meta and HTTP headers
   --dashboard                   Serve a live dashboard at /dashboard/ of the HTTP front,
-                                with the front's auth
+                                with the front's auth (behind OAuth: sign in with an
+                                access token the front accepts)
+  --dashboard-scope <scope>     Behind OAuth: a scope a token needs to open the dashboard
+                                (repeatable)
   --no-watch                    With a config file: do not reload it when it changes
                                 (SIGHUP still reloads it). Servers added, removed or changed
                                 take effect without dropping the sessions of the others; an

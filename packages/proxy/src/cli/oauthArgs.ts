@@ -43,16 +43,14 @@ export interface OAuthConflicts {
   tokenSource?: string;
   /** The `--forward-header` names. */
   forwardHeaders: readonly string[];
-  /** Whether `--dashboard` is on. */
-  dashboard: boolean;
   /** The environment, for the introspection client's id and secret. */
   env: NodeJS.ProcessEnv;
 }
 
 /**
  * Refuses what cannot go with an OAuth front set by `subject` (`--oauth-issuer`, or the
- * config's `front.oauth`): a static bearer token, `--forward-header authorization` (token
- * passthrough, which the MCP authorization spec forbids) and `--dashboard`.
+ * config's `front.oauth`): a static bearer token and `--forward-header authorization` (token
+ * passthrough, which the MCP authorization spec forbids).
  *
  * @throws ProxyError `INVALID_ARGUMENTS` naming both sides
  */
@@ -67,19 +65,14 @@ export function checkOAuthConflicts(conflicts: Omit<OAuthConflicts, 'env'>, subj
       `--forward-header authorization cannot be used with ${subject}: the MCP authorization spec forbids token passthrough (the front token was issued for this proxy, not for its backends)`,
     );
   }
-  if (conflicts.dashboard) {
-    throw usageError(
-      `Option --dashboard cannot be used with ${subject} yet: the dashboard signs in with the static token of --auth-token`,
-    );
-  }
 }
 
 /**
  * The OAuth resource server settings of the HTTP front, from `--oauth-issuer` (repeatable),
  * `--oauth-resource`, `--oauth-scope` (repeatable), `--oauth-jwks` and `--oauth-introspection`
  * (its client id and secret from the environment); `undefined` when none is
- * given. Refuses a partial set, a static bearer token beside it, `--forward-header
- * authorization` (token passthrough) and `--dashboard` (its sign-in takes a static token).
+ * given. Refuses a partial set, a static bearer token beside it and `--forward-header
+ * authorization` (token passthrough).
  *
  * @throws ProxyError `INVALID_ARGUMENTS` naming the option that is wrong
  */

@@ -64,8 +64,9 @@ export async function startOperations(
     routes.push(...ops.routes);
     closers.push(ops.close);
     if (settings.dashboard) {
+      const { authToken, oauth } = io.config.http;
       const dashboard = createDashboard(proxy, {
-        authToken: io.config.http.authToken,
+        ...(oauth ? { oauth, scopes: settings.dashboardScopes ?? [] } : { authToken }),
         readiness: ops.readiness,
       });
       routes.push(...dashboard.routes);

@@ -123,7 +123,6 @@ function withFrontSection(config: CliConfig, target: ProxyTarget, logger: Logger
         ? { tokenSource: `--auth-token (or ${AUTH_TOKEN_ENV})` }
         : {}),
       forwardHeaders: config.forwardHeaders.map((name) => name.toLowerCase()),
-      dashboard: config.operations?.dashboard === true,
     },
     subject,
   );
@@ -240,6 +239,11 @@ export async function runCli(given: CliConfig, io: CliIo = processIo()): Promise
   const logger = io.logger ?? createCliLogger(given, io.stderr);
   const target = await proxyTarget(given, logger);
   const config = withFrontSection(given, target, logger);
+  if (config.operations?.dashboardScopes && !config.http.oauth) {
+    throw usageError(
+      'Option --dashboard-scope needs an OAuth front (--oauth-issuer, or front.oauth in the config)',
+    );
+  }
   const proxy = createProxy(target, proxyOptions(config, logger));
   const gate = new DrainGate();
   let operations: RunningOperations | undefined;

@@ -92,9 +92,24 @@ describe('the --oauth-* options', () => {
     expect(command.action === 'run' && command.config.forwardHeaders).toEqual(['x-tenant']);
   });
 
-  it('refuse --dashboard, whose sign-in takes a static token', () => {
-    expect(usage([...BACKEND, '--transport', 'http', ...OAUTH, '--dashboard'])).toMatch(
-      /^Option --dashboard cannot be used with --oauth-issuer yet/,
+  it('take --dashboard, and --dashboard-scope only with it', () => {
+    const command = parseCliArgs(
+      [
+        ...BACKEND,
+        '--transport',
+        'http',
+        ...OAUTH,
+        '--dashboard',
+        '--dashboard-scope',
+        'mcp:admin',
+      ],
+      {},
+    );
+    expect(command.action === 'run' && command.config.operations?.dashboardScopes).toEqual([
+      'mcp:admin',
+    ]);
+    expect(usage([...BACKEND, '--transport', 'http', ...OAUTH, '--dashboard-scope', 'x'])).toBe(
+      'Option needs --dashboard: --dashboard-scope',
     );
   });
 

@@ -20,7 +20,8 @@ export {
   DEFAULT_SSE_PRIME_AFTER_MS,
 } from './httpOptions';
 export type { IntrospectionOptions } from './introspection';
-export type { OAuthFrontOptions } from './oauthFront';
+export type { OAuthFrontOptions, OAuthRefusal } from './oauthFront';
+export { OAuthFront } from './oauthFront';
 export { serveHttp } from './serveHttp';
 export { serveInMemory } from './serveInMemory';
 export { serveStdio } from './serveStdio';

@@ -151,7 +151,15 @@ export class OAuthFront {
         message: 'Unauthorized: a bearer token is required',
       };
     }
-    const token = match[1];
+    return this.verifyToken(match[1]);
+  }
+
+  /**
+   * Checks one access token as the front does (signature or introspection, issuer, audience,
+   * time, the required scopes): its authInfo, or why it is refused. For a sign-in form that
+   * takes a token (the dashboard), where there is no `Authorization` header.
+   */
+  async verifyToken(token: string): Promise<AuthInfo | OAuthRefusal> {
     const checked = await this.#validate(token);
     if (!('payload' in checked)) return checked;
     const { payload } = checked;

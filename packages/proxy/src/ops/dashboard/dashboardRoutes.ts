@@ -1,6 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRoute } from '@org/transports';
+import { type HttpRoute, OAuthFront, type OAuthFrontOptions } from '@org/transports';
+import { DASHBOARD_COOKIE, type DashboardGate, OAuthGate, StaticTokenGate } from './dashboardAuth';
 import {
   type DashboardSource,
   DashboardState,
@@ -11,8 +11,6 @@ import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_JS, loginHtml } from './page';
 
 /** The path the dashboard is served under by default. */
 export const DEFAULT_DASHBOARD_PATH = '/dashboard/';
-/** The name of the dashboard's session cookie. */
-export const DASHBOARD_COOKIE = 'mcp_dashboard';
 
 /** Options of {@link createDashboard}. */
 export interface DashboardOptions extends DashboardStateOptions {
@@ -24,6 +22,13 @@ export interface DashboardOptions extends DashboardStateOptions {
    * a cookie.
    */
   authToken?: string;
+  /**
+   * The HTTP front's OAuth settings (`HttpServeOptions.oauth`), exclusive with `authToken`: the
+   * login form then takes an access token the front accepts, checked once and not kept.
+   */
+  oauth?: OAuthFrontOptions;
+  /** With `oauth`: scopes a token needs to open the dashboard, beyond the front's. */
+  scopes?: string[];
   /** Mark the cookie `Secure` (when a TLS proxy serves the front over HTTPS). @default false */
   secureCookie?: boolean;
   /** Interval of the `: ping` comments on the event stream, in ms. @default 15000 */
@@ -60,14 +65,6 @@ function send(res: ServerResponse, status: number, type: string, body: string, e
   res.end(body);
 }
 
-function cookieOf(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
   return new Promise((resolve) => {
     let body = '';
@@ -83,50 +80,6 @@ function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
     req.on('end', () => resolve(tooBig ? undefined : new URLSearchParams(body)));
     req.on('error', () => resolve(undefined));
   });
-}
-
-/** Checks a token or a cookie against the front's, in constant time. */
-class DashboardAuth {
-  readonly #key = randomBytes(32);
-  readonly #expected: Buffer | undefined;
-  readonly #cookie: string | undefined;
-
-  constructor(token: string | undefined) {
-    this.#expected = token === undefined ? undefined : this.#mac(`token:${token}`);
-    this.#cookie =
-      token === undefined ? undefined : this.#mac(`cookie:${token}`).toString('base64url');
-  }
-
-  get required(): boolean {
-    return this.#expected !== undefined;
-  }
-
-  #mac(text: string): Buffer {
-    return createHmac('sha256', this.#key).update(text).digest();
-  }
-
-  /** Whether `token` is the front's. */
-  tokenMatches(token: string): boolean {
-    return (
-      this.#expected !== undefined && timingSafeEqual(this.#mac(`token:${token}`), this.#expected)
-    );
-  }
-
-  /** The cookie value a signed-in browser holds. */
-  cookieValue(): string {
-    return this.#cookie ?? '';
-  }
-
-  /** Whether the request carries the token (header) or the cookie. */
-  admits(req: IncomingMessage): boolean {
-    if (this.#expected === undefined) return true;
-    const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ') && this.tokenMatches(header.slice(7).trim())) return true;
-    const cookie = cookieOf(req, DASHBOARD_COOKIE);
-    if (cookie === undefined || this.#cookie === undefined) return false;
-    const given = this.#mac(`given:${cookie}`);
-    return timingSafeEqual(given, this.#mac(`given:${this.#cookie}`));
-  }
 }
 
 function sseFrame(event: string, data: unknown): string {
@@ -165,7 +118,12 @@ export function createDashboard(
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const maxQueued = options.maxQueuedEvents ?? 256;
   const state = new DashboardState(source, options);
-  const auth = new DashboardAuth(options.authToken);
+  if (options.oauth && options.authToken !== undefined) {
+    throw new RangeError('The dashboard takes authToken or oauth, not both');
+  }
+  const auth: DashboardGate = options.oauth
+    ? new OAuthGate(new OAuthFront(options.oauth, '/'), options.scopes)
+    : new StaticTokenGate(options.authToken);
   const streams = new Set<ServerResponse>();
   const cookieAttributes = `Path=${base}; HttpOnly; SameSite=Strict${options.secureCookie ? '; Secure' : ''}`;
 
@@ -222,14 +180,16 @@ export function createDashboard(
       const form = await readForm(req);
       const token = form?.get('token') ?? '';
       if (!auth.required) return send(res, 303, 'text/plain', '', { location: base });
-      if (!auth.tokenMatches(token))
-        return send(res, 401, 'text/html; charset=utf-8', loginHtml(true));
+      const cookie = await auth.signIn(token);
+      if (cookie === undefined)
+        return send(res, 401, 'text/html; charset=utf-8', loginHtml(true, auth.asks));
       return send(res, 303, 'text/plain', '', {
         location: base,
-        'set-cookie': `${DASHBOARD_COOKIE}=${auth.cookieValue()}; ${cookieAttributes}`,
+        'set-cookie': `${DASHBOARD_COOKIE}=${cookie}; ${cookieAttributes}`,
       });
     }
     if (req.method === 'POST' && rest === 'logout') {
+      auth.signOut(req);
       return send(res, 303, 'text/plain', '', {
         location: `${base}login`,
         'set-cookie': `${DASHBOARD_COOKIE}=; ${cookieAttributes}; Max-Age=0`,
@@ -238,8 +198,9 @@ export function createDashboard(
     if (req.method !== 'GET')
       return send(res, 405, 'text/plain', 'Method not allowed', { allow: 'GET' });
     if (rest === 'app.css') return send(res, 200, 'text/css; charset=utf-8', DASHBOARD_CSS);
-    if (rest === 'login') return send(res, 200, 'text/html; charset=utf-8', loginHtml(false));
-    const admitted = auth.admits(req);
+    if (rest === 'login')
+      return send(res, 200, 'text/html; charset=utf-8', loginHtml(false, auth.asks));
+    const admitted = await auth.admits(req);
     if (rest === '' || rest === 'index.html') {
       if (!admitted) return send(res, 303, 'text/plain', '', { location: `${base}login` });
       return send(res, 200, 'text/html; charset=utf-8', DASHBOARD_HTML);

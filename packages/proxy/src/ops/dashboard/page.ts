@@ -185,11 +185,13 @@ export const DASHBOARD_HTML = `${HEAD('MCP proxy dashboard')}<body>
 <script src="app.js"></script></body></html>`;
 
 /** The login form, for a front with a bearer token; `refused` adds the refusal line. @internal */
-export function loginHtml(refused: boolean): string {
+export function loginHtml(refused: boolean, asks: 'static' | 'oauth' = 'static'): string {
   const line = refused ? '<p class="refused">Wrong token.</p>' : '';
+  const label =
+    asks === 'oauth' ? 'An OAuth access token for this proxy' : "The proxy's bearer token";
   return `${HEAD('MCP proxy dashboard: sign in')}<body>
 <form class="login" method="post" action="login"><h1>MCP proxy dashboard</h1>
-<label for="token">The proxy's bearer token</label>
+<label for="token">${label}</label>
 <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
 ${line}<button type="submit">Open the dashboard</button></form></body></html>`;
 }
