@@ -43,7 +43,8 @@ export class PolicyEngine {
   #pins: ToolPins | undefined;
   #pinsKey = '';
   readonly #grants = new WeakMap<Context, Grants>();
-  readonly #guarded = new WeakMap<Tool, Map<string, Tool>>();
+  /** The rate-limited copy of each tool (a tool object belongs to one server's provider). */
+  readonly #guarded = new WeakMap<Tool, Tool>();
 
   /** @param options - the logger and the observer */
   constructor(options: PolicyEngineOptions = {}) {
@@ -131,8 +132,7 @@ export class PolicyEngine {
   /** `tool`, or a copy whose calls first take a token from the rate limits that apply. */
   #limited(server: string, tool: Tool): Tool {
     if (!this.#limiter.limits(server)) return tool;
-    let copies = this.#guarded.get(tool);
-    const cached = copies?.get(server);
+    const cached = this.#guarded.get(tool);
     if (cached) return cached;
     const run = tool.run.bind(tool);
     const guarded = tool.copy({
@@ -142,11 +142,7 @@ export class PolicyEngine {
         return run(args, context);
       },
     } as Partial<Tool>);
-    if (!copies) {
-      copies = new Map();
-      this.#guarded.set(tool, copies);
-    }
-    copies.set(server, guarded);
+    this.#guarded.set(tool, guarded);
     return guarded;
   }
 
@@ -160,13 +156,12 @@ export class PolicyEngine {
       tool,
       ...(principal ? { principal } : {}),
     });
+    // The server's error mapping strips the SDK's `MCP error <code>:` prefix on the wire.
     const seconds = (refusal.retryAfterMs / 1000).toFixed(1);
-    const error = new McpError(
+    throw new McpError(
       RATE_LIMITED,
       `Rate limit exceeded for tool ${tool} of server ${server}: retry in ${seconds} s`,
       { retryAfterMs: refusal.retryAfterMs, ...refusal.limit },
     );
-    error.message = `Rate limit exceeded for tool ${tool} of server ${server}: retry in ${seconds} s`;
-    throw error;
   }
 }

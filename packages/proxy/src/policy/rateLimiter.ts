@@ -1,6 +1,6 @@
 import type { Principal } from '@org/core';
 import { targetCovers } from './accessPolicy';
-import { type PolicyTarget, parseTarget } from './policyTargets';
+import { coversServer, type PolicyTarget, parseTarget } from './policyTargets';
 import type { PrincipalMatch, RateLimitConfig } from './policyTypes';
 import { principalMatches } from './principalMatch';
 
@@ -61,9 +61,7 @@ export class RateLimiter {
 
   /** Whether any limit may apply to tools of `server`. */
   limits(server: string): boolean {
-    return this.#limits.some((limit) =>
-      limit.tools.some((target) => target.server === server || target.server.includes('*')),
-    );
+    return this.#limits.some((limit) => limit.tools.some((target) => coversServer(target, server)));
   }
 
   /**

@@ -126,23 +126,38 @@ export class ConfigPlanner implements BackendPlanner {
       });
     }
     for (const name of this.#held.keys()) if (!next.has(name)) report.removed.push(name);
-    const backends = [...next.values()].map(
-      (held): ProxyBackend => ({
-        name: held.entry.name,
+    const policyTransforms = this.#policyTransforms(policy);
+    const backends = [...next.values()].map((held): ProxyBackend => {
+      const name = held.entry.name;
+      const { pin, access, visible } = policyTransforms(name);
+      return {
+        name,
         clientFactory: held.connection.clientFactory,
         dispose: () => held.connection.dispose(),
-        ...(held.namespaced ? { namespace: namespaceFor(held.entry.name) } : {}),
+        ...(held.namespaced ? { namespace: namespaceFor(name) } : {}),
         ...(held.entry.options.required ? { required: true } : {}),
-        transforms: [
-          this.policy.pinTransform(held.entry.name),
-          ...entryTransforms(held.entry.options),
-          this.policy.accessTransform(held.entry.name),
-        ],
-        visible: () => this.policy.mayShowServer(held.entry.name),
-      }),
-    );
+        transforms: [...pin, ...entryTransforms(held.entry.options), ...access],
+        ...(visible ? { visible } : {}),
+      };
+    });
     const state: PlanState = { held: next, policy };
     return { backends, report, state };
+  }
+
+  /**
+   * The policy's transforms of each server, only those `policy` needs (a config without a
+   * policy adds nothing to any lookup): pinning first, on the definitions as the server gave
+   * them; visibility and rate limits last before the namespace.
+   */
+  #policyTransforms(policy: AccessPolicyConfig | undefined) {
+    const engine = this.policy;
+    const restricts = !!policy?.rules?.length || policy?.default === 'deny';
+    const limits = !!policy?.rateLimits?.length;
+    return (name: string) => ({
+      pin: policy?.pinning ? [engine.pinTransform(name)] : [],
+      access: restricts || limits ? [engine.accessTransform(name)] : [],
+      visible: restricts ? () => engine.mayShowServer(name) : undefined,
+    });
   }
 
   /** Records `plan` as served: the next plan is compared with it, and its policy applies. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ProxyError, ProxyErrorCode } from '../errors';
+import { basicAuthorization, makeRoom } from '../oauthClientAuth';
 
 /** The grant type of OAuth 2.0 Token Exchange (RFC 8693). */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -78,12 +79,7 @@ export class TokenExchanger {
       this.#pending.set(key, asking);
     }
     const answer = await asking;
-    const max = this.#options.maxCacheEntries ?? 10_000;
-    while (this.#cache.size >= max) {
-      const oldest = this.#cache.keys().next().value;
-      if (oldest === undefined) break;
-      this.#cache.delete(oldest);
-    }
+    makeRoom(this.#cache, this.#options.maxCacheEntries ?? 10_000);
     this.#cache.set(key, answer);
     return answer.token;
   }
@@ -106,9 +102,6 @@ export class TokenExchanger {
     if (resource !== undefined) body.set('resource', resource);
     if (audience !== undefined) body.set('audience', audience);
     if (scope !== undefined) body.set('scope', scope);
-    const basic = Buffer.from(
-      `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
-    ).toString('base64');
     let answer: Record<string, unknown>;
     let status: number;
     try {
@@ -117,7 +110,7 @@ export class TokenExchanger {
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
-          authorization: `Basic ${basic}`,
+          authorization: basicAuthorization(clientId, clientSecret),
         },
         body,
         signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),

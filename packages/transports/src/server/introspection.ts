@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JWTPayload } from 'jose';
+import { basicAuthorization, makeRoom } from '../oauthClientAuth';
 
 /** Token introspection (RFC 7662) for opaque access tokens, as the OAuth front uses it. */
 export interface IntrospectionOptions {
@@ -74,12 +75,7 @@ export class TokenIntrospector {
       result.ok && typeof result.payload.exp === 'number' ? result.payload.exp * 1000 : Infinity;
     const until = Math.min(now + ttlMs, exp + this.#skewSec * 1000);
     if (until > now) {
-      const max = this.#options.maxCacheEntries ?? 10_000;
-      while (this.#cache.size >= max) {
-        const oldest = this.#cache.keys().next().value;
-        if (oldest === undefined) break;
-        this.#cache.delete(oldest);
-      }
+      makeRoom(this.#cache, this.#options.maxCacheEntries ?? 10_000);
       this.#cache.set(key, { result, until });
     }
     return this.#judge(result);
@@ -102,15 +98,12 @@ export class TokenIntrospector {
     const { endpoint, clientId, clientSecret } = this.#options;
     let body: Record<string, unknown>;
     try {
-      const basic = Buffer.from(
-        `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
-      ).toString('base64');
       const res = await fetch(endpoint, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
-          authorization: `Basic ${basic}`,
+          authorization: basicAuthorization(clientId, clientSecret),
         },
         body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
         signal: AbortSignal.timeout(this.#options.timeoutMs ?? 5000),
