@@ -14,11 +14,12 @@ function oauthCaller(context: Context | undefined): OAuthCaller | undefined {
 }
 
 /**
- * The front token a backend session sends for token exchange (see `HttpTarget.tokenExchange`):
- * that of the caller of the request each message is sent for, else (the GET stream, the end of
- * the session) the last one its caller sent. A backend session is its first caller's: a request
- * of another principal on it is refused, so a caller's messages never carry someone else's
- * token.
+ * The front caller a backend session acts for: its front token (sent for token exchange, see
+ * `HttpTarget.tokenExchange`) and its subject (whose OAuth grant is used, see
+ * `HttpTarget.oauth`). That of the caller of the request each message is sent for, else (the
+ * GET stream, the end of the session) the last caller. A backend session is its first caller's:
+ * a request of another principal on it is refused, so a caller's messages never carry someone
+ * else's token.
  */
 export class FrontCaller {
   readonly #backend: string;
@@ -29,10 +30,15 @@ export class FrontCaller {
     this.#backend = backend;
   }
 
-  /** The getter given to the connector. */
-  readonly subjectToken = (): string | undefined => {
+  /** The getter of the front token given to the connector (for token exchange). */
+  readonly subjectToken = (): string | undefined => this.#caller()?.token;
+
+  /** The getter of the caller's subject given to the connector (for its OAuth grant). */
+  readonly principal = (): string | undefined => this.#caller()?.subject;
+
+  #caller(): OAuthCaller | undefined {
     const now = oauthCaller(currentContext());
-    if (!now) return this.#owner?.token;
+    if (!now) return this.#owner;
     if (this.#owner && this.#owner.subject !== now.subject) {
       throw new ProxyError(
         ProxyErrorCode.BackendUnavailable,
@@ -40,6 +46,6 @@ export class FrontCaller {
       );
     }
     this.#owner = now;
-    return now.token;
-  };
+    return now;
+  }
 }

@@ -428,6 +428,7 @@ export class ProxyClient extends BackendOperations {
         headers: this.#servesManySessions() ? undefined : headers,
         requestHeaders: this.#requestHeaders(),
         subjectToken: this.#callerOf().subjectToken,
+        principal: this.#callerOf().principal,
       });
       sdk.onerror = (error) => {
         const reason = closeReasonOf(error);

@@ -8,6 +8,11 @@ export enum ProxyErrorCode {
   InvalidConfig = 'INVALID_CONFIG',
   /** A backend could not be reached, or its connection failed. */
   BackendUnavailable = 'BACKEND_UNAVAILABLE',
+  /**
+   * A backend needs an OAuth sign-in first (no grant is stored, the grant was refused, or the
+   * backend asks for more scope); the message and `data.login` say what to run.
+   */
+  AuthorizationRequired = 'AUTHORIZATION_REQUIRED',
   /** A backend did not answer in time. */
   BackendTimeout = 'BACKEND_TIMEOUT',
   /** A backend process exited or its connection closed while a request was in flight. */

@@ -2,10 +2,21 @@
  * Test helpers shared by the workspace. Private: never published.
  */
 export { everythingServerScript, everythingStdioCommand } from './everything';
-export { type Issuer, type IssuerOptions, startIssuer } from './oauthIssuer';
+export { type BrowseOptions, type BrowseResult, browseAuthorization } from './oauthBrowser';
+export {
+  type AuthorizationCodeOptions,
+  type Issuer,
+  type IssuerOptions,
+  startIssuer,
+} from './oauthIssuer';
 export { closedPort } from './ports';
 export type { WaitForOptions } from './processes';
 export { childPids, groupMembers, isPidAlive, waitFor } from './processes';
+export {
+  type ProtectedBackend,
+  type ProtectedBackendOptions,
+  startProtectedBackend,
+} from './protectedBackend';
 export { declaredExports } from './surface';
 export type { ProcessExit, StartWatchedOptions, WatchedProcess } from './watchedProcess';
 export { startWatched } from './watchedProcess';

@@ -16,7 +16,8 @@ export interface WorkspaceServerOptions {
 /**
  * A stateful backend: each connection is a backend session with its own label, notes
  * (resources), subscriptions, log level and a tool `only_<label>`; `whoami` answers the session,
- * the client's name and capabilities and the request's `authorization` / `x-user` headers.
+ * the client's name and capabilities, the request's `authorization` / `x-user` headers and
+ * the `subject` (`sub`) of a verified bearer token (`null` without one).
  * `ask`, `sample` and `roots` with `catch: true` answer a failed request to the client as
  * `{ session, error: { code, message } }` (the message as this backend's SDK has it); `ask`
  * with `cancelAfterMs` withdraws its elicitation after that long; `ask_url {id, url}` elicits in

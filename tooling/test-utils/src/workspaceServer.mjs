@@ -178,6 +178,8 @@ export function createWorkspaceServer(options = {}) {
           capabilities: server.getClientCapabilities() ?? {},
           authorization: headers.authorization ?? null,
           user: headers['x-user'] ?? null,
+          // The `sub` of the bearer token a protected transport verified (startProtectedBackend).
+          subject: extra.authInfo?.extra?.sub ?? null,
         });
       }
       case 'note_add': {

@@ -9,6 +9,9 @@ export function helpText(): string {
   ${CLI_NAME} <url | config.json> [options]
   ${CLI_NAME} [options] -- <command> [args...]
   ${CLI_NAME} pins [list | approve <server>/<tool>... | --all] [--config <config.json>]
+  ${CLI_NAME} login <server | url> [--config <config.json>] [--principal <subject>]
+  ${CLI_NAME} logout <server | url> [--config <config.json>] [--principal <subject>]
+  ${CLI_NAME} auth status [--config <config.json>]
 
 Runs an MCP proxy in front of a backend: a remote server (an http or https URL; a path
 ending in /sse means legacy SSE), the servers of an "mcpServers" JSON config file (several
@@ -16,6 +19,9 @@ servers are composed under namespaces: a_echo, b_echo), or a command started as 
 process speaking MCP over stdio. A config file may also hold a "policy" section (who sees
 and calls what, rate limits, tool pinning) and a "front" section (the front's OAuth, like
 the --oauth-* options); "pins" lists and approves pinned tool definitions (docs/policy.md).
+A remote server with an "oauth" block is signed in to with "login" (its grant is stored,
+mode 0600, and refreshed by the running proxy); "auth status" lists the grants, "logout"
+forgets one (docs/oauth-backends.md). Each takes --help.
 
 Front (how clients reach the proxy):
   --transport <stdio|http|sse>  stdio (default): MCP on this process's stdin and stdout,

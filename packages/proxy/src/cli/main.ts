@@ -7,6 +7,7 @@
 import { errorMessage, type Logger } from '@org/transports';
 import { createCliLogger } from '../ops/cliLogs';
 import { parseCliArgs } from './args';
+import { runAuthCommand } from './authCommands';
 import { CLI_NAME, type CliConfig } from './cliConfig';
 import { EXIT_FAILURE, EXIT_OK, exitCodeFor, formatCliError } from './cliError';
 import type { CliDrainResult } from './drainGate';
@@ -126,6 +127,11 @@ async function main(argv: readonly string[]): Promise<void> {
   process.on('unhandledRejection', crash);
   if (argv[0] === 'pins') {
     process.stdout.write(await runPinsCommand(argv.slice(1)));
+    return;
+  }
+  if (argv[0] === 'login' || argv[0] === 'logout' || argv[0] === 'auth') {
+    const write = (text: string) => process.stderr.write(text);
+    process.stdout.write(await runAuthCommand(argv[0], argv.slice(1), write));
     return;
   }
   const command = parseCliArgs(argv);

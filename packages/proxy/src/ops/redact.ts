@@ -116,7 +116,7 @@ export class Redactor {
 
 /**
  * The secrets an `mcpServers` config holds, to give to {@link Redactor.addSecrets}: every
- * server's `env` values, `headers` values, `auth` and `token_exchange.client_secret`.
+ * server's `env` values, `headers` values, `auth`, `token_exchange.client_secret` and `oauth.client_secret`.
  */
 export function configSecrets(config: McpConfig): string[] {
   const secrets: string[] = [];
@@ -126,6 +126,7 @@ export function configSecrets(config: McpConfig): string[] {
       headers?: Record<string, unknown>;
       auth?: unknown;
       token_exchange?: { client_secret?: unknown };
+      oauth?: { client_secret?: unknown };
     };
     for (const bag of [entry.env, entry.headers]) {
       if (typeof bag !== 'object' || bag === null) continue;
@@ -134,6 +135,8 @@ export function configSecrets(config: McpConfig): string[] {
     if (typeof entry.auth === 'string') secrets.push(entry.auth);
     const exchangeSecret = entry.token_exchange?.client_secret;
     if (typeof exchangeSecret === 'string') secrets.push(exchangeSecret);
+    const oauthSecret = entry.oauth?.client_secret;
+    if (typeof oauthSecret === 'string') secrets.push(oauthSecret);
   }
   return secrets;
 }

@@ -3,6 +3,10 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type Logger, noopLogger } from '../logger';
 import { assertConnectable } from './connectGuard';
 import { exchangingFetch } from './exchangingFetch';
+import { oauthFetch } from './oauthFetch';
+import { FileTokenStore } from './oauthFileStore';
+import type { OAuthBackendOptions } from './oauthOptions';
+import { StoredOAuthProvider } from './oauthProvider';
 import { quietFetch } from './quietFetch';
 import { RelatedRequests, RelatingStreamableHttpTransport } from './relatedRequests';
 import { requestScopedFetch } from './requestHeaders';
@@ -44,6 +48,7 @@ export class HttpConnector implements BackendConnector {
   readonly #url: URL;
   readonly #open = new Set<Transport>();
   readonly #exchanger: TokenExchanger | undefined;
+  readonly #oauth: OAuthBackendOptions | undefined;
   #closed = false;
 
   /**
@@ -60,6 +65,10 @@ export class HttpConnector implements BackendConnector {
     this.#exchanger = target.tokenExchange
       ? new TokenExchanger(target.tokenExchange, this.name)
       : undefined;
+    // One store per connector: its cache and its write queue serve every connection.
+    this.#oauth = target.oauth
+      ? { ...target.oauth, store: target.oauth.store ?? new FileTokenStore() }
+      : undefined;
   }
 
   /** Names the backend, the protocol and the URL without credentials, query or fragment. */
@@ -71,13 +80,41 @@ export class HttpConnector implements BackendConnector {
   async connect(options: ConnectOptions = {}): Promise<Transport> {
     assertConnectable(this.name, this.#closed, options.signal);
     const own = new Set(Object.keys(mergeHttpHeaders(this.#target)).map((n) => n.toLowerCase()));
-    const scoped = requestScopedFetch(quietFetch(this.#target.fetch), options.requestHeaders, own);
+    const plain = quietFetch(this.#target.fetch);
+    const scoped = requestScopedFetch(plain, options.requestHeaders, own);
     const init = {
       requestInit: { headers: mergeHttpHeaders(this.#target, options.headers) },
       fetch: this.#exchanger
         ? exchangingFetch(scoped, this.#exchanger, this.name, options.subjectToken)
         : scoped,
     };
+    const oauth = this.#oauth;
+    const authProvider = oauth
+      ? new StoredOAuthProvider(
+          this.name,
+          oauth,
+          () => {
+            const principal = options.principal?.();
+            return {
+              url: this.#url.href,
+              ...(principal === undefined ? {} : { principal }),
+            };
+          },
+          { kind: 'serve' },
+        )
+      : undefined;
+    if (oauth && authProvider) {
+      init.fetch = oauthFetch({
+        backend: this.name,
+        endpoint: this.#url,
+        provider: authProvider,
+        options: oauth,
+        toBackend: scoped,
+        toAuthServer: plain,
+        logger: this.#logger,
+      });
+      Object.assign(init, { authProvider });
+    }
     const transport =
       this.kind === 'sse'
         ? new SSEClientTransport(this.#url, init)

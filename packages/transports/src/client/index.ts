@@ -11,6 +11,21 @@ export type { CommandProblem } from './commandProblem';
 export { commandProblem } from './commandProblem';
 export type { ClientTransportOptions } from './createConnector';
 export { createClientTransport, createConnector } from './createConnector';
+export { defaultTokenStorePath, FileTokenStore, TOKEN_STORE_ENV } from './oauthFileStore';
+export type {
+  OAuthGrantEntry,
+  OAuthGrantKey,
+  OAuthGrantRecord,
+  OAuthTokenStore,
+} from './oauthGrants';
+export { MemoryTokenStore } from './oauthGrants';
+export type { LoginOptions, LoginResult } from './oauthLogin';
+export { loginBackend } from './oauthLogin';
+export type { OAuthBackendOptions } from './oauthOptions';
+export type { AuthorizationRequiredData, OAuthProviderMode } from './oauthProvider';
+export { StoredOAuthProvider } from './oauthProvider';
+export type { RevokeOutcome } from './oauthRevoke';
+export { revokeOAuthGrant } from './oauthRevoke';
 export type { RelatedRequestSource } from './relatedRequests';
 export { isRelatedRequestSource } from './relatedRequests';
 export type { RequestHeaders } from './requestHeaders';

@@ -68,6 +68,13 @@ export interface HttpTarget {
    * {@link ConnectOptions.subjectToken}.
    */
   tokenExchange?: import('./tokenExchange').TokenExchangeOptions;
+  /**
+   * Sign in to the backend with OAuth (the MCP authorization spec): tokens come from a store,
+   * one grant per backend URL and per front principal, obtained by `org-mcp-proxy login` (see
+   * `loginBackend`) and refreshed before they expire. Connections take the principal from
+   * {@link ConnectOptions.principal}.
+   */
+  oauth?: import('./oauthOptions').OAuthBackendOptions;
   /** A name for messages and logs. Defaults to the URL's host. */
   name?: string;
   /** A fetch implementation (defaults to the global one). */
@@ -119,6 +126,12 @@ export interface ConnectOptions {
    * Ignored otherwise.
    */
   subjectToken?: () => string | undefined;
+  /**
+   * The subject of the front's OAuth caller the message being sent now serves, for a target
+   * with `oauth`: its grant is used. Undefined (or no getter) means the proxy's own grant.
+   * Ignored otherwise.
+   */
+  principal?: () => string | undefined;
   /** Aborts the connection attempt. */
   signal?: AbortSignal;
 }

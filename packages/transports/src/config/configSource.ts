@@ -22,3 +22,16 @@ export function rememberConfigSource(config: McpConfig, source: string): void {
 export function recordedConfigSource(config: McpConfig): string | undefined {
   return sources.get(config);
 }
+
+// The file each config returned by loadMcpConfig was read from, as the user named it.
+const files = new WeakMap<McpConfig, string>();
+
+/** Records the file `config` was read from. Internal. */
+export function rememberConfigFile(config: McpConfig, file: string): void {
+  files.set(config, file);
+}
+
+/** The file a config was read from by `loadMcpConfig`; `undefined` for any other config. */
+export function recordedConfigFile(config: McpConfig): string | undefined {
+  return files.get(config);
+}

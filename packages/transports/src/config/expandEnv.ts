@@ -39,11 +39,11 @@ export function expandString(
 /** The fields of a server entry holding one string. */
 const STRING_FIELDS = ['command', 'cwd', 'url', 'auth'] as const;
 /** The fields of a server entry holding a map of strings. */
-const MAP_FIELDS = ['env', 'headers', 'token_exchange'] as const;
+const MAP_FIELDS = ['env', 'headers', 'token_exchange', 'oauth'] as const;
 
 /**
  * Expands variable references in the string fields of one raw server entry: `command`, `args`,
- * `env` values, `cwd`, `url`, `headers` values, `auth` and `token_exchange` values. Values of the wrong type are left for
+ * `env` values, `cwd`, `url`, `headers` values, `auth`, and the string values of `token_exchange` and `oauth`. Values of the wrong type are left for
  * validation to report. Returns a copy and the issues, with paths relative to the entry.
  */
 export function expandServerEntry(

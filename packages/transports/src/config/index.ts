@@ -22,6 +22,7 @@ export type {
   McpServerConfig,
   McpServerEntry,
   McpServerOptions,
+  OAuthConfig,
   ParseMcpConfigOptions,
   RemoteServerConfig,
   ServerConfigBase,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { configError } from './configError';
+import { rememberConfigFile } from './configSource';
 import { findJsonSyntaxError } from './findJsonSyntaxError';
 import { parseMcpConfig } from './parseMcpConfig';
 import type { McpConfig, ParseMcpConfigOptions } from './types';
@@ -65,5 +66,7 @@ export async function loadMcpConfig(
       error,
     );
   }
-  return parseMcpConfig(parseJson(text, source), { ...options, source });
+  const config = parseMcpConfig(parseJson(text, source), { ...options, source });
+  rememberConfigFile(config, file);
+  return config;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type {
   DisabledServerConfig,
   McpConfig,
+  OAuthConfig,
   RemoteServerConfig,
   StdioServerConfig,
   TokenExchangeConfig,
@@ -80,6 +81,52 @@ const tokenExchangeSchema: z.ZodType<TokenExchangeConfig> = z.looseObject(
   { error: 'expected an object' },
 );
 
+function isHttpsUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' && url.pathname !== '/';
+  } catch {
+    return false;
+  }
+}
+
+const oauthSchema: z.ZodType<OAuthConfig> = z
+  .strictObject(
+    {
+      client_id: nonEmptyString.optional(),
+      client_secret: nonEmptyString.optional(),
+      client_metadata_url: z
+        .string({ error: 'expected an https URL with a path' })
+        .refine(isHttpsUrl, { error: 'expected an https URL with a path' })
+        .optional(),
+      scopes: z
+        .array(
+          nonEmptyString.refine((scope) => !/\s/.test(scope), {
+            error: 'expected one scope without spaces',
+          }),
+          { error: 'expected an array of strings' },
+        )
+        .optional(),
+      redirect_port: z
+        .number({ error: 'expected a port number' })
+        .int({ error: 'expected a port number' })
+        .min(1, { error: 'expected a port from 1 to 65535' })
+        .max(65535, { error: 'expected a port from 1 to 65535' })
+        .optional(),
+      token_store: nonEmptyString.optional(),
+    },
+    // Only a wrong type is "expected an object": unknown keys keep their own message.
+    { error: (issue) => (issue.code === 'invalid_type' ? 'expected an object' : undefined) },
+  )
+  .refine((block) => block.client_secret === undefined || block.client_id !== undefined, {
+    error: 'client_secret needs client_id',
+    path: ['client_secret'],
+  });
+
+function hasAuthorizationHeader(headers: Record<string, string> | undefined): boolean {
+  return Object.keys(headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
+}
+
 /** A remote server entry. `command` is refused so that the entry kinds never overlap. */
 export const remoteServerSchema: z.ZodType<RemoteServerConfig> = z
   .looseObject(
@@ -92,18 +139,39 @@ export const remoteServerSchema: z.ZodType<RemoteServerConfig> = z
       auth: z
         .string({ error: 'expected a bearer token string' })
         .refine((token) => token !== '', { error: 'expected a non-empty bearer token' })
-        .refine((token) => token !== 'oauth', {
-          error: 'OAuth is not supported, expected a bearer token',
-        })
         .optional(),
       token_exchange: tokenExchangeSchema.optional(),
+      oauth: oauthSchema.optional(),
       command: z.never({ error: 'not allowed together with url' }).optional(),
     },
     { error: 'expected an object' },
   )
-  .refine((entry) => !(entry.token_exchange && entry.auth !== undefined), {
-    error: "token_exchange cannot be combined with auth: the token is each caller's",
-    path: ['token_exchange'],
+  .refine(
+    (entry) => !(entry.token_exchange && entry.auth !== undefined && entry.auth !== 'oauth'),
+    {
+      error: "token_exchange cannot be combined with auth: the token is each caller's",
+      path: ['token_exchange'],
+    },
+  )
+  .refine(
+    (entry) =>
+      !(entry.oauth && entry.auth !== undefined && entry.auth !== 'oauth') &&
+      !(entry.oauth && entry.token_exchange),
+    {
+      error: 'oauth cannot be combined with auth or token_exchange: each gives the token',
+      path: ['oauth'],
+    },
+  )
+  .refine(
+    (entry) => !((entry.oauth || entry.auth === 'oauth') && hasAuthorizationHeader(entry.headers)),
+    {
+      error: "an authorization header cannot be combined with oauth: the token is the grant's",
+      path: ['headers'],
+    },
+  )
+  .refine((entry) => !(entry.auth === 'oauth' && entry.token_exchange), {
+    error: 'auth "oauth" cannot be combined with token_exchange: each gives the token',
+    path: ['auth'],
   });
 
 const disabledServerSchema: z.ZodType<DisabledServerConfig> = z.looseObject({

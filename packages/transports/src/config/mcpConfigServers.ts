@@ -1,6 +1,9 @@
+import { dirname, resolve } from 'node:path';
+import { FileTokenStore } from '../client/oauthFileStore';
+import type { OAuthBackendOptions } from '../client/oauthOptions';
 import type { HttpTarget, StdioTarget } from '../client/targets';
 import { configError } from './configError';
-import { IN_CODE_CONFIG_SOURCE, recordedConfigSource } from './configSource';
+import { IN_CODE_CONFIG_SOURCE, recordedConfigFile, recordedConfigSource } from './configSource';
 import { unparsedServersIssues } from './parseMcpConfig';
 import type {
   McpConfig,
@@ -27,12 +30,41 @@ function stdioTarget(name: string, server: StdioServerConfig): StdioTarget {
   return target;
 }
 
-function httpTarget(name: string, server: RemoteServerConfig): HttpTarget {
+/** The sign-in options of an entry with `oauth` (or `"auth": "oauth"`), else undefined. */
+function oauthOptions(
+  name: string,
+  server: RemoteServerConfig,
+  file: string | undefined,
+): OAuthBackendOptions | undefined {
+  const block = server.oauth ?? (server.auth === 'oauth' ? {} : undefined);
+  if (!block) return undefined;
+  const options: OAuthBackendOptions = {
+    loginCommand: file
+      ? `org-mcp-proxy login ${name} --config ${file}`
+      : `org-mcp-proxy login ${server.url}`,
+  };
+  if (block.client_id !== undefined) options.clientId = block.client_id;
+  if (block.client_secret !== undefined) options.clientSecret = block.client_secret;
+  if (block.client_metadata_url !== undefined)
+    options.clientMetadataUrl = block.client_metadata_url;
+  if (block.scopes) options.scopes = [...block.scopes];
+  if (block.redirect_port !== undefined) options.redirectPort = block.redirect_port;
+  if (block.token_store !== undefined) {
+    options.store = new FileTokenStore(
+      file ? resolve(dirname(file), block.token_store) : resolve(block.token_store),
+    );
+  }
+  return options;
+}
+
+function httpTarget(name: string, server: RemoteServerConfig, file?: string): HttpTarget {
   const target: HttpTarget = { name, url: server.url };
   const transport = server.transport ?? server.type;
   if (transport) target.transport = transport;
   if (server.headers) target.headers = { ...server.headers };
-  if (server.auth !== undefined) target.auth = server.auth;
+  const oauth = oauthOptions(name, server, file);
+  if (oauth) target.oauth = oauth;
+  else if (server.auth !== undefined) target.auth = server.auth;
   const exchange = server.token_exchange;
   if (exchange) {
     target.tokenExchange = {
@@ -90,13 +122,14 @@ export function mcpConfigServers(
     const issues = unparsedServersIssues(config.mcpServers);
     if (issues.length > 0) throw configError(source, issues);
   }
+  const file = recordedConfigFile(config);
   const entries: McpServerEntry[] = [];
   for (const [name, entry] of Object.entries(config.mcpServers)) {
     if (entry.disabled === true) continue;
     const server = entry as McpServerConfig;
     const target = isStdioServer(server)
       ? stdioTarget(name, server)
-      : httpTarget(name, server as RemoteServerConfig);
+      : httpTarget(name, server as RemoteServerConfig, file);
     entries.push({ name, target, options: serverOptions(server) });
   }
   if (entries.length === 0) {

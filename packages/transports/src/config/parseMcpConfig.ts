@@ -1,5 +1,5 @@
 import { type ConfigIssue, configError, formatConfigPath, prefixIssues } from './configError';
-import { rememberConfigSource } from './configSource';
+import { recordedConfigFile, rememberConfigFile, rememberConfigSource } from './configSource';
 import { type EnvSource, expandServerEntry } from './expandEnv';
 import { isRecord } from './isRecord';
 import { issueMessage, remoteServerSchema, stdioServerSchema } from './mcpConfigSchema';
@@ -135,5 +135,11 @@ export function parseMcpConfig(value: unknown, options: ParseMcpConfigOptions = 
   }
   const config: McpConfig = { mcpServers: Object.fromEntries(parsed), ...located.rest };
   rememberConfigSource(config, source);
+  // A config read from a file, parsed again (a planner checks what it is given), keeps its file.
+  const file =
+    typeof value === 'object' && value !== null
+      ? recordedConfigFile(value as McpConfig)
+      : undefined;
+  if (file !== undefined) rememberConfigFile(config, file);
   return config;
 }

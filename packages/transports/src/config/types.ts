@@ -80,6 +80,28 @@ export interface RemoteServerConfig extends ServerConfigBase {
    * for a token of this server. Exclusive with `auth` and an `authorization` header.
    */
   token_exchange?: TokenExchangeConfig;
+  /**
+   * Sign in to the server with OAuth: grants come from `org-mcp-proxy login` and are refreshed
+   * before they expire. Exclusive with `auth`, `token_exchange` and an `authorization` header.
+   * FastMCP's `"auth": "oauth"` means the same as an empty block.
+   */
+  oauth?: OAuthConfig;
+}
+
+/** The `oauth` block of a remote entry (string values support `${VAR}`). */
+export interface OAuthConfig {
+  /** A client id registered at the server's authorization server (else one is registered). */
+  client_id?: string;
+  /** Its secret, for a confidential client (never shown in messages). */
+  client_secret?: string;
+  /** An https URL of a client ID metadata document naming the proxy. */
+  client_metadata_url?: string;
+  /** The scopes asked for. Default: those the server's metadata lists. */
+  scopes?: string[];
+  /** The loopback port `login` waits on (for a client registered with a fixed redirect URI). */
+  redirect_port?: number;
+  /** The token store file, relative to the config file. Default: the user's store. */
+  token_store?: string;
 }
 
 /** The `token_exchange` block of a remote entry (values support `${VAR}`). */

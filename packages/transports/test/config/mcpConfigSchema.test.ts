@@ -71,11 +71,7 @@ describe('mcpConfigSchema', () => {
     const cases: [unknown, string, string][] = [
       [{ url: 'ftp://files.example' }, 'url', 'expected an http(s) URL'],
       [{ command: ' ' }, 'command', 'expected a non-empty string'],
-      [
-        { url: 'http://h/mcp', auth: 'oauth' },
-        'auth',
-        'OAuth is not supported, expected a bearer token',
-      ],
+      [{ url: 'http://h/mcp', auth: '' }, 'auth', 'expected a non-empty bearer token'],
     ];
     for (const [entry, field, message] of cases) {
       const result = mcpConfigSchema.safeParse({ mcpServers: { bad: entry } });

@@ -127,9 +127,15 @@ describe('parseMcpConfig errors', () => {
       'mcp.json: mcpServers.r.type: expected "http", "streamable-http" or "sse"',
     ],
     [
-      'auth oauth',
-      { r: { url: 'http://h', auth: 'oauth' } },
-      'mcp.json: mcpServers.r.auth: OAuth is not supported, expected a bearer token',
+      'auth oauth beside token_exchange',
+      {
+        r: {
+          url: 'http://h',
+          auth: 'oauth',
+          token_exchange: { token_endpoint: 'http://a/token', client_id: 'c', client_secret: 's' },
+        },
+      },
+      'mcp.json: mcpServers.r.auth: auth "oauth" cannot be combined with token_exchange: each gives the token',
     ],
     [
       'an empty auth',
