@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { ClientCapabilities, RequestId } from '@modelcontextprotocol/sdk/types.js';
-import { EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { EmptyResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { type Context, currentContext, type FrontSession, Observer } from '@org/core';
 import {
   type BackendConnector,
@@ -451,7 +451,9 @@ export class ProxyClient extends BackendOperations {
         type: 'failed',
         error: failureMessage(error),
       });
+      // Ours, and a sign-in offered in band (a URL elicitation for the caller), pass as they are.
       if (error instanceof ProxyError) throw error;
+      if (error instanceof McpError && error.code === ErrorCode.UrlElicitationRequired) throw error;
       throw new ProxyError(
         ProxyErrorCode.BackendUnavailable,
         `Cannot connect to backend ${this.name} (${this.connector.describe()}): ${failureMessage(error)}`,

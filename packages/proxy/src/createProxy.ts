@@ -5,11 +5,13 @@ import {
   type BackendTarget,
   ChildLimit,
   type ConnectorOptions,
+  type HttpTarget,
   type McpConfig,
   ProxyError,
   ProxyErrorCode,
 } from '@org/transports';
 import type { ClientFactory } from './components/clientFactory';
+import type { BackendSignIn } from './oauth/backendSignIn';
 import { PolicyEngine } from './policy/policyEngine';
 import type { BackendHealthOptions } from './provider/backendHealth';
 import type { ProxyCacheOptions } from './provider/proxyProvider';
@@ -73,6 +75,11 @@ export interface CreateProxyOptions
    * @default 100
    */
   maxChildren?: number;
+  /**
+   * Offers callers of an OAuth front a sign-in to OAuth backends in band (a URL elicitation),
+   * when they have no grant (see {@link BackendSignIn}); serve its `routes` on the front.
+   */
+  backendSignIn?: BackendSignIn;
 }
 
 function isConfig(target: ProxyTarget): target is McpConfig {
@@ -131,8 +138,13 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
     connector: _connector,
     reconnect: _reconnect,
     maxChildren,
+    backendSignIn,
     ...serverOptions
   } = options;
+  const wire = <T>(backend: T): T =>
+    backendSignIn && typeof backend === 'object' && backend !== null && 'oauth' in backend
+      ? (backendSignIn.wire(backend as Partial<HttpTarget>) as T)
+      : backend;
   // One observer and one limit for every backend client and stdio connector this proxy makes.
   // A ProxyClient passed in keeps its own observer: the proxy reports to the same one.
   const observer =
@@ -159,7 +171,7 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
             `mcpServers.${entry.name}.token_exchange cannot be used with the shared strategy: a backend session reached with a caller's token must not serve other callers (use per-session)`,
           );
         }
-        const base = new ProxyClient(entry.target, clientOptions(limited, entry.name));
+        const base = new ProxyClient(wire(entry.target), clientOptions(limited, entry.name));
         const { factory, dispose } = strategyFactory(base, strategy);
         return { clientFactory: factory as ClientFactory, dispose };
       },
@@ -176,7 +188,7 @@ export function createProxy(target: ProxyTarget, options: CreateProxyOptions = {
   const base =
     target instanceof ProxyClient
       ? target
-      : new ProxyClient(target as BackendTarget, clientOptions(limited));
+      : new ProxyClient(wire(target as BackendTarget), clientOptions(limited));
   const childLimit = target instanceof ProxyClient ? undefined : limited.connector?.childLimit;
   return new ProxyServer({
     ...serverOptions,

@@ -145,6 +145,7 @@ export type {
   OAuthGrantEntry,
   OAuthGrantKey,
   OAuthGrantRecord,
+  OAuthRefusal,
   OAuthTokenStore,
   StdioServeOptions,
   StdioServerHandle,
@@ -167,6 +168,7 @@ export {
   loginBackend,
   MemoryTokenStore,
   noopLogger,
+  OAuthFront,
   ProxyError,
   ProxyErrorCode,
   parseMcpConfig,
@@ -192,6 +194,8 @@ export {
   namespaceFor,
   TOOL_NAME_PATTERN,
 } from './naming/toolNames';
+export type { BackendSignInOptions } from './oauth/backendSignIn';
+export { BackendSignIn, SIGN_IN_PATH } from './oauth/backendSignIn';
 export type { AuditLog, AuditLogOptions, AuditRecord } from './ops/auditLog';
 export { auditRecord, startAuditLog } from './ops/auditLog';
 export type { DashboardGate } from './ops/dashboard/dashboardAuth';

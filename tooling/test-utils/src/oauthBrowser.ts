@@ -10,6 +10,8 @@ export interface BrowseOptions {
 export interface BrowseResult {
   /** The redirect URI with its query (`code` and `state`, or `error`). */
   callbackUrl: URL;
+  /** Where the redirect URI sent the browser on, when it answered with a redirect (not followed). */
+  location?: string;
   /** The status the redirect URI's server answered with. */
   status: number;
   /** The body it answered with. */
@@ -137,7 +139,13 @@ export async function browseAuthorization(
   for (let redirects = 0; ; ) {
     if (url.origin !== start.origin) {
       const res = await load(url, { method: 'GET' });
-      return { callbackUrl: url, status: res.status, body: await res.text() };
+      const location = res.headers.get('location');
+      return {
+        callbackUrl: url,
+        status: res.status,
+        body: await res.text(),
+        ...(location ? { location: new URL(location, url).href } : {}),
+      };
     }
     const method = form ? 'POST' : 'GET';
     const headers = new Headers();

@@ -82,7 +82,9 @@ async function proxyTarget(config: CliConfig, logger: Logger): Promise<ProxyTarg
   const { backend } = config;
   if (backend.kind === 'url') {
     logger.info(`Proxying: ${redactUrl(backend.url)}`);
-    return backend.url;
+    // A remote server that wants OAuth is served with the grant `login <url>` stored; one that
+    // wants none is served as before (no token is sent while no grant is stored).
+    return { url: backend.url, oauth: {} };
   }
   if (backend.kind === 'config') {
     const loaded = await loadMcpConfig(backend.file);

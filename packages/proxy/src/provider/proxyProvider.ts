@@ -30,6 +30,10 @@ import { ProxyTemplate } from '../components/proxyTemplate';
 import { ProxyTool } from '../components/proxyTool';
 import { type CacheScope, ListCache, type ListCacheEntry, type ListCacheStore } from './listCache';
 import { principalPartition } from './principalPartition';
+import { isSignInNeeded } from './signInNeeded';
+
+/** What a backend is said to offer before its caller signed in: the component kinds. */
+const SIGNED_OUT_CAPABILITIES: ServerCapabilities = { tools: {}, resources: {}, prompts: {} };
 
 /** Options of {@link ProxyProvider}. */
 export interface ProxyProviderOptions {
@@ -464,8 +468,18 @@ export class ProxyProvider implements Provider {
    * could arrive on it.
    */
   async capabilities(): Promise<ServerCapabilities> {
-    const client = await this.#client();
-    const { tasks: _tasks, ...offered } = await client.serverCapabilities();
+    let client: ProxyClient;
+    let capabilities: ServerCapabilities;
+    try {
+      client = await this.#client();
+      capabilities = await client.serverCapabilities();
+    } catch (error) {
+      // A caller who must sign in to the backend first still gets a session: its lists and
+      // calls then say how to sign in (an initialize error would say it to no one).
+      if (isSignInNeeded(error)) return SIGNED_OUT_CAPABILITIES;
+      throw error;
+    }
+    const { tasks: _tasks, ...offered } = capabilities;
     if (offered.resources?.subscribe && !holdsSubscriptions(client)) {
       const { subscribe: _subscribe, ...resources } = offered.resources;
       return { ...offered, resources };
@@ -475,8 +489,13 @@ export class ProxyProvider implements Provider {
 
   /** The backend's instructions (from its initialize answer). */
   async instructions(): Promise<string | undefined> {
-    const client = await this.#client();
-    return client.instructions();
+    try {
+      const client = await this.#client();
+      return await client.instructions();
+    } catch (error) {
+      if (isSignInNeeded(error)) return undefined;
+      throw error;
+    }
   }
 
   /**

@@ -21,7 +21,7 @@ export type {
 export { MemoryTokenStore } from './oauthGrants';
 export type { LoginOptions, LoginResult } from './oauthLogin';
 export { loginBackend } from './oauthLogin';
-export type { OAuthBackendOptions } from './oauthOptions';
+export type { OAuthBackendOptions, SignInNeeded } from './oauthOptions';
 export type { AuthorizationRequiredData, OAuthProviderMode } from './oauthProvider';
 export { StoredOAuthProvider } from './oauthProvider';
 export type { RevokeOutcome } from './oauthRevoke';

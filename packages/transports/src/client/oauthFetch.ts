@@ -3,7 +3,7 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ProxyError } from '../errors';
 import type { Logger } from '../logger';
 import type { OAuthBackendOptions } from './oauthOptions';
-import { authorizationRequired, type StoredOAuthProvider } from './oauthProvider';
+import type { StoredOAuthProvider } from './oauthProvider';
 
 /**
  * An access token is renewed when less than 30 s, or half its lifetime when that is shorter,
@@ -89,10 +89,7 @@ export function oauthFetch(config: OAuthFetchOptions): FetchLike {
       if (error === 'insufficient_scope') {
         await response.body?.cancel().catch(() => {});
         if (scope) await config.provider.needScope(scope);
-        throw authorizationRequired(
-          config.backend,
-          config.options,
-          config.provider.key(),
+        throw config.provider.signInNeeded(
           scope ? `it asks for scope "${scope}"` : 'it asks for more scope',
           scope,
         );

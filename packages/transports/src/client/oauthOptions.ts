@@ -1,3 +1,4 @@
+import { redactUrl } from './resolveTarget';
 import type { OAuthGrantKey, OAuthTokenStore } from './oauthGrants';
 
 /** How the proxy signs in to a remote backend that requires OAuth (see `HttpTarget.oauth`). */
@@ -28,11 +29,33 @@ export interface OAuthBackendOptions {
    * @default `org-mcp-proxy login <url>`
    */
   loginCommand?: string;
+  /**
+   * Called when a request of a serving proxy needs someone to sign in; an error returned is
+   * thrown instead of the `AUTHORIZATION_REQUIRED` one (to offer the sign-in in band, as a
+   * URL elicitation, say). Return undefined to keep the default error.
+   */
+  onSignInNeeded?: (needed: SignInNeeded) => Error | undefined;
 }
 
-/** The command that signs `key`'s principal in, for messages. */
+/** What {@link OAuthBackendOptions.onSignInNeeded} is told. */
+export interface SignInNeeded {
+  /** The backend's name. */
+  backend: string;
+  /** Whose grant is missing. */
+  key: OAuthGrantKey;
+  /** Why: no grant, a refused grant, more scope asked for. */
+  reason: string;
+  /** The scope the backend asked for, when it did. */
+  scope?: string;
+}
+
+/**
+ * The command that signs `key`'s principal in, for messages. A URL with credentials, a query or
+ * a fragment is not repeated (messages reach clients).
+ */
 export function loginHint(options: OAuthBackendOptions, key: OAuthGrantKey): string {
-  const command = options.loginCommand ?? `org-mcp-proxy login ${key.url}`;
+  const url = redactUrl(key.url) === new URL(key.url).href ? key.url : '<the backend URL>';
+  const command = options.loginCommand ?? `org-mcp-proxy login ${url}`;
   return key.principal === undefined
     ? command
     : `${command} --principal ${JSON.stringify(key.principal)}`;

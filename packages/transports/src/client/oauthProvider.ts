@@ -145,9 +145,15 @@ export class StoredOAuthProvider implements OAuthClientProvider {
         ...(this.#options.clientSecret ? { client_secret: this.#options.clientSecret } : {}),
       };
     }
-    const stored = (await this.#read())?.clientInformation;
+    const record = await this.#read();
+    const stored = record?.clientInformation;
     if (stored && this.#mode.kind === 'login' && !registeredFor(stored, this.#mode.redirectUrl)) {
       return undefined;
+    }
+    if (!stored && this.#mode.kind === 'serve') {
+      // The backend wants a sign-in and nobody signed in: say so rather than register a client
+      // at the authorization server for a flow that cannot finish here.
+      throw this.#signInNeeded(record?.refused ?? 'no grant is stored', record?.neededScope);
     }
     return stored;
   }
@@ -161,18 +167,9 @@ export class StoredOAuthProvider implements OAuthClientProvider {
   /** {@inheritDoc OAuthClientProvider.tokens} */
   async tokens(): Promise<OAuthTokens | undefined> {
     if (this.#mode.kind === 'login' && !this.#signedIn) return undefined;
-    const record = await this.#read();
-    if (record?.tokens) return record.tokens;
-    if (this.#mode.kind === 'serve') {
-      throw authorizationRequired(
-        this.#backend,
-        this.#options,
-        this.#key(),
-        record?.refused ?? 'no grant is stored',
-        record?.neededScope,
-      );
-    }
-    return undefined;
+    // Without a grant the request goes without a token: a backend that wants one answers 401,
+    // and the sign-in error comes from there (a backend that wants none is served as it is).
+    return (await this.#read())?.tokens;
   }
 
   /** {@inheritDoc OAuthClientProvider.saveTokens} */
@@ -206,13 +203,22 @@ export class StoredOAuthProvider implements OAuthClientProvider {
       return;
     }
     const record = await this.#read();
-    throw authorizationRequired(
-      this.#backend,
-      this.#options,
-      this.#key(),
+    throw this.#signInNeeded(
       record?.refused ?? 'the stored grant cannot be renewed',
       record?.neededScope,
     );
+  }
+
+  /** The error of a request that needs a sign-in: the hook's, else `AUTHORIZATION_REQUIRED`. */
+  #signInNeeded(reason: string, scope?: string): Error {
+    const key = this.#key();
+    const hooked = this.#options.onSignInNeeded?.({ backend: this.#backend, key, reason, scope });
+    return hooked ?? authorizationRequired(this.#backend, this.#options, key, reason, scope);
+  }
+
+  /** The error of a request that needs a sign-in, for `reason` (and `scope`, a step-up). */
+  signInNeeded(reason: string, scope?: string): Error {
+    return this.#signInNeeded(reason, scope);
   }
 
   /** {@inheritDoc OAuthClientProvider.saveCodeVerifier} */
@@ -239,6 +245,7 @@ export class StoredOAuthProvider implements OAuthClientProvider {
       this.#verifier = undefined;
       return;
     }
+    if (!(await this.#read())) return;
     await this.#change((record) => {
       const next: OAuthGrantRecord = { ...record };
       if (scope === 'all' || scope === 'tokens') {
@@ -254,6 +261,9 @@ export class StoredOAuthProvider implements OAuthClientProvider {
 
   /** {@inheritDoc OAuthClientProvider.saveDiscoveryState} */
   async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
+    // A serving proxy keeps no record for a caller who never signed in (callers could fill
+    // the store): what discovery found is kept with a grant only.
+    if (this.#mode.kind === 'serve' && !(await this.#read())) return;
     await this.#change((record) => ({ ...record, discovery }));
   }
 

@@ -39,9 +39,7 @@ function oauthOptions(
   const block = server.oauth ?? (server.auth === 'oauth' ? {} : undefined);
   if (!block) return undefined;
   const options: OAuthBackendOptions = {
-    loginCommand: file
-      ? `org-mcp-proxy login ${name} --config ${file}`
-      : `org-mcp-proxy login ${server.url}`,
+    ...(file ? { loginCommand: `org-mcp-proxy login ${name} --config ${file}` } : {}),
   };
   if (block.client_id !== undefined) options.clientId = block.client_id;
   if (block.client_secret !== undefined) options.clientSecret = block.client_secret;

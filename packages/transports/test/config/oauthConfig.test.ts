@@ -48,7 +48,6 @@ describe('oauth in a remote entry', () => {
         clientSecret: 's3cr3t-value',
         scopes: ['mcp:read', 'mcp:write'],
         redirectPort: 8765,
-        loginCommand: `org-mcp-proxy login ${url}`,
       },
     });
     expect(entry!.target).not.toHaveProperty('auth');
