@@ -24,6 +24,7 @@ import { frontOAuthOf } from './frontConfig';
 import { checkOAuthConflicts } from './oauthArgs';
 import { type RunningOperations, startOperations } from './operations';
 import { packageVersion } from './packageVersion';
+import { signInForFront } from './signInFront';
 
 /** The streams the CLI uses; the process's own by default. */
 export interface CliIo {
@@ -246,7 +247,11 @@ export async function runCli(given: CliConfig, io: CliIo = processIo()): Promise
       'Option --dashboard-scope needs an OAuth front (--oauth-issuer, or front.oauth in the config)',
     );
   }
-  const proxy = createProxy(target, proxyOptions(config, logger));
+  const backendSignIn = signInForFront(config, logger);
+  const proxy = createProxy(target, {
+    ...proxyOptions(config, logger),
+    ...(backendSignIn ? { backendSignIn } : {}),
+  });
   const gate = new DrainGate();
   let operations: RunningOperations | undefined;
   let front: Awaited<ReturnType<typeof serveFront>>;
@@ -271,7 +276,7 @@ export async function runCli(given: CliConfig, io: CliIo = processIo()): Promise
     front = await serveFront(gate.wrap(proxy), config, {
       ...io,
       logger,
-      routes: operations.routes,
+      routes: [...operations.routes, ...(backendSignIn?.routes ?? [])],
     });
   } catch (error) {
     await reloader?.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -9,6 +9,7 @@ import {
 import { BackendSignIn, createProxy, FileTokenStore, OAuthFront, serveHttp } from '@org/proxy';
 import {
   browseAuthorization,
+  closedPort,
   type Issuer,
   startIssuer,
   startProtectedBackend,
@@ -16,6 +17,7 @@ import {
   within,
 } from '@org/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCli } from '../cli/cliProcess';
 import { frontHttp } from '../fixtures/fronts';
 import { RESOURCE } from '../policy/oauthFront';
 import { Cleanup } from '../reliability/fixtures/harness';
@@ -190,5 +192,63 @@ describe('signing a caller in to an OAuth backend in band (URL elicitation)', ()
     await expect(whoami(plain.client)).rejects.toThrow(
       /Backend ws needs an OAuth sign-in for caller "alice" \(no grant is stored\): run `org-mcp-proxy login/,
     );
+  });
+});
+
+describe('signing a caller in to an OAuth backend in band, through the CLI', () => {
+  it('offers the link on the front the config names, and the retried call works', async () => {
+    const frontIssuer = cleanup.add(
+      await startIssuer(['dana'], ['mcp:tools'], { authorizationCode: {} }),
+      (i) => i.close(),
+    );
+    const backendIssuer = cleanup.add(
+      await startIssuer([], ['mcp:tools'], { authorizationCode: {} }),
+      (i) => i.close(),
+    );
+    const backend = cleanup.add(
+      await startProtectedBackend({ issuer: backendIssuer.url, scopes: ['mcp:tools'] }),
+      (b) => b.close(),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'in-band-cli-'));
+    const port = await closedPort();
+    const resource = `http://127.0.0.1:${port}/mcp`;
+    const configFile = join(dir, 'mcp.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        mcpServers: { ws: { url: backend.url, oauth: { token_store: 'grants.json' } } },
+        front: { oauth: { issuers: [frontIssuer.url], resource, scopes: ['mcp:tools'] } },
+      }),
+    );
+    const cli = cleanup.add(
+      startCli([configFile, '--transport', 'http', '--port', String(port)]),
+      (c) => c.stop(),
+    );
+    await cli.waitForStderr(/Proxy listening on/, 20_000);
+    const token = await frontIssuer.token('dana', resource);
+    const completed: string[] = [];
+    const front = await within(
+      frontHttp(
+        resource,
+        { capabilities: { elicitation: { url: {} } } },
+        'dana',
+        (client) =>
+          client.setNotificationHandler(ElicitationCompleteNotificationSchema, (note) => {
+            completed.push(note.params.elicitationId);
+          }),
+        { authorization: `Bearer ${token}` },
+      ),
+      15_000,
+      'dana to connect',
+    );
+    cleanup.add(front, (f) => f.close());
+    const offer = await elicitationOf(whoami(front.client));
+    expect(offer.url.startsWith(`http://127.0.0.1:${port}/oauth/connect/`)).toBe(true);
+    const done = await openLink(offer.url, 'dana', 'dana-at-backend');
+    expect(done.status).toBe(200);
+    await waitFor(() => completed.includes(offer.elicitationId), { timeoutMs: 5000 });
+    expect(await whoami(front.client)).toMatchObject({ subject: 'dana-at-backend' });
+    const stored = await new FileTokenStore(join(dir, 'grants.json')).list();
+    expect(stored.map((entry) => entry.key.principal)).toEqual(['dana']);
   });
 });
