@@ -164,7 +164,7 @@ describe('OAuth sign-in to a backend, through the CLI', () => {
     const browsed = await browseAuthorization(url!, 'alice', { deny: true });
     expect(browsed.status).toBe(400);
     const result = await finished(denied);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(1);
     expect(denied.stderr()).toContain(
       'Sign-in to backend ws failed: the authorization server answered access_denied',
     );
@@ -172,7 +172,7 @@ describe('OAuth sign-in to a backend, through the CLI', () => {
     const abandoned = cli(['login', 'ws', '--config', configFile, '--timeout', '1']);
     await abandoned.waitForStderr(AUTH_URL, 20_000);
     const timedOut = await finished(abandoned);
-    expect(timedOut.code).not.toBe(0);
+    expect(timedOut.code).toBe(1);
     expect(abandoned.stderr()).toContain('Sign-in to backend ws timed out after 1000 ms');
     const status = await finished(cli(['auth', 'status', '--store', storeFile]));
     expect(status.out).not.toContain('refresh token: yes');

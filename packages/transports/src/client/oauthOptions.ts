@@ -1,5 +1,5 @@
-import { redactUrl } from './resolveTarget';
 import type { OAuthGrantKey, OAuthTokenStore } from './oauthGrants';
+import { redactUrl } from './resolveTarget';
 
 /** How the proxy signs in to a remote backend that requires OAuth (see `HttpTarget.oauth`). */
 export interface OAuthBackendOptions {

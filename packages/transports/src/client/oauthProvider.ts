@@ -107,19 +107,19 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     return this.#key();
   }
 
-  /** {@inheritDoc OAuthClientProvider.redirectUrl} */
+  /** The redirect URI: the login's loopback listener (serving never redirects). */
   get redirectUrl(): string {
     // Serving never redirects (it throws instead), but the SDK needs a redirect URL to take
     // the authorization-code path rather than a client-credentials one.
     return this.#mode.kind === 'login' ? this.#mode.redirectUrl : 'http://127.0.0.1/callback';
   }
 
-  /** {@inheritDoc OAuthClientProvider.clientMetadataUrl} */
+  /** The client ID metadata document URL, when configured. */
   get clientMetadataUrl(): string | undefined {
     return this.#options.clientMetadataUrl;
   }
 
-  /** {@inheritDoc OAuthClientProvider.clientMetadata} */
+  /** What the proxy registers as: its name, redirect URI, grants and scopes. */
   get clientMetadata(): OAuthClientMetadata {
     const scope = this.#options.scopes?.join(' ');
     return {
@@ -132,12 +132,12 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     };
   }
 
-  /** {@inheritDoc OAuthClientProvider.state} */
+  /** The `state` parameter of a login's authorization request. */
   state(): string {
     return this.#mode.kind === 'login' ? this.#mode.state : '';
   }
 
-  /** {@inheritDoc OAuthClientProvider.clientInformation} */
+  /** The configured client, else the one registered and stored (a login ignores one registered for another redirect URI). */
   async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
     if (this.#options.clientId !== undefined) {
       return {
@@ -158,13 +158,13 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     return stored;
   }
 
-  /** {@inheritDoc OAuthClientProvider.saveClientInformation} */
+  /** Stores a client registered dynamically (a configured client is not stored). */
   async saveClientInformation(clientInformation: OAuthClientInformationMixed): Promise<void> {
     if (this.#options.clientId !== undefined) return;
     await this.#change((record) => ({ ...record, clientInformation }));
   }
 
-  /** {@inheritDoc OAuthClientProvider.tokens} */
+  /** The stored tokens of the grant used now (none during a login until it got new ones). */
   async tokens(): Promise<OAuthTokens | undefined> {
     if (this.#mode.kind === 'login' && !this.#signedIn) return undefined;
     // Without a grant the request goes without a token: a backend that wants one answers 401,
@@ -172,7 +172,7 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     return (await this.#read())?.tokens;
   }
 
-  /** {@inheritDoc OAuthClientProvider.saveTokens} */
+  /** Stores new tokens with their expiry; a scope asked for and now granted is cleared. */
   async saveTokens(tokens: OAuthTokens): Promise<void> {
     if (this.#mode.kind === 'login') this.#signedIn = true;
     const granted = tokens.scope?.split(' ') ?? [];
@@ -196,7 +196,7 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     });
   }
 
-  /** {@inheritDoc OAuthClientProvider.redirectToAuthorization} */
+  /** Sends the user to sign in (a login), or fails with the sign-in error (serving). */
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
     if (this.#mode.kind === 'login') {
       await this.#mode.onAuthorizationUrl(authorizationUrl);
@@ -221,12 +221,12 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     return this.#signInNeeded(reason, scope);
   }
 
-  /** {@inheritDoc OAuthClientProvider.saveCodeVerifier} */
+  /** Keeps a login's PKCE code verifier, in memory only. */
   saveCodeVerifier(codeVerifier: string): void {
     this.#verifier = codeVerifier;
   }
 
-  /** {@inheritDoc OAuthClientProvider.codeVerifier} */
+  /** The PKCE code verifier of the login in progress. */
   codeVerifier(): string {
     if (this.#verifier === undefined) {
       throw new ProxyError(
@@ -237,7 +237,7 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     return this.#verifier;
   }
 
-  /** {@inheritDoc OAuthClientProvider.invalidateCredentials} */
+  /** Drops what the authorization server refused (tokens, client, discovery), recording why. */
   async invalidateCredentials(
     scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery',
   ): Promise<void> {
@@ -259,7 +259,7 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     });
   }
 
-  /** {@inheritDoc OAuthClientProvider.saveDiscoveryState} */
+  /** Keeps what discovery found with an existing grant. */
   async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
     // A serving proxy keeps no record for a caller who never signed in (callers could fill
     // the store): what discovery found is kept with a grant only.
@@ -267,7 +267,7 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     await this.#change((record) => ({ ...record, discovery }));
   }
 
-  /** {@inheritDoc OAuthClientProvider.discoveryState} */
+  /** What discovery found earlier (a login discovers afresh). */
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
     // A sign-in discovers afresh: the backend may have moved to another authorization server.
     if (this.#mode.kind === 'login' && !this.#signedIn) return undefined;
