@@ -1,8 +1,10 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` here is config text, not a template
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   browseAuthorization,
+  closedPort,
   type Issuer,
   type ProtectedBackend,
   startIssuer,
@@ -58,8 +60,11 @@ async function setup(): Promise<Setup> {
 }
 
 /** Runs `org-mcp-proxy <args>` with stdout and stderr collected. */
-function cli(args: readonly string[]): WatchedProcess {
-  const child = startWatched(process.execPath, [requireBuiltCli(), ...args], { stdin: 'pipe' });
+function cli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): WatchedProcess {
+  const child = startWatched(process.execPath, [requireBuiltCli(), ...args], {
+    stdin: 'pipe',
+    env,
+  });
   cleanup.add(child, (c) => c.stop());
   return child;
 }
@@ -70,8 +75,12 @@ async function finished(child: WatchedProcess): Promise<{ code: number | null; o
 }
 
 /** Signs `account` in through the CLI's `login`, as a user with a browser would. */
-async function login(configFile: string, account: string, extra: string[] = []): Promise<string> {
-  const child = cli(['login', 'ws', '--config', configFile, ...extra]);
+async function login(
+  configFile: string,
+  account: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const child = cli(['login', 'ws', '--config', configFile], env);
   const [, url] = await child.waitForStderr(AUTH_URL, 20_000);
   const browsed = await browseAuthorization(url!, account);
   expect(browsed.status).toBe(200);
@@ -81,8 +90,14 @@ async function login(configFile: string, account: string, extra: string[] = []):
   return out;
 }
 
-async function startProxy(configFile: string): Promise<{ proxy: CliProcess; url: string }> {
-  const proxy = startCli([configFile, '--transport', 'http', '--port', '0']);
+async function startProxy(
+  configFile: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ proxy: CliProcess; url: string }> {
+  const proxy = startCli([configFile, '--transport', 'http', '--port', '0'], {
+    ...process.env,
+    ...env,
+  });
   cleanup.add(proxy, (p) => p.stop());
   const url = (await proxy.waitForStderr(LISTENING, 20_000))[1]!;
   return { proxy, url };
@@ -155,6 +170,57 @@ describe('OAuth sign-in to a backend, through the CLI', () => {
     const after = await whoami(url, 'late');
     expect(after.isError).toBe(true);
     expect(after.text).toContain('Backend ws needs an OAuth sign-in (no grant is stored)');
+  });
+
+  it('signs in as a client registered beforehand, with its secret from the environment', async () => {
+    const { issuer, backend, dir } = await setup();
+    const port = await closedPort();
+    const redirect = `http://127.0.0.1:${port}/callback`;
+    // The operator registers the proxy once (here by RFC 7591, as an admin would in a console).
+    const registered = (await (
+      await fetch(`${issuer.url}/reg`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          redirect_uris: [redirect],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        }),
+      })
+    ).json()) as { client_id: string; client_secret: string };
+    expect(registered.client_secret).toBeTruthy();
+    const configFile = join(dir, 'registered.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        mcpServers: {
+          ws: {
+            url: backend.url,
+            oauth: {
+              client_id: registered.client_id,
+              client_secret: '${WS_OAUTH_SECRET}',
+              redirect_port: port,
+              scopes: ['mcp:tools'],
+              token_store: 'registered-grants.json',
+            },
+          },
+        },
+      }),
+    );
+    const out = await login(configFile, 'erin', {
+      ...process.env,
+      WS_OAUTH_SECRET: registered.client_secret,
+    });
+    expect(out).toContain('Signed in to ws, scope "mcp:tools"');
+    expect(issuer.registrations).toBe(1);
+    const stored = JSON.parse(readFileSync(join(dir, 'registered-grants.json'), 'utf8')) as {
+      grants: Array<{ record: Record<string, unknown> }>;
+    };
+    // The configured client is not copied into the store: its secret stays in the environment.
+    expect(JSON.stringify(stored)).not.toContain(registered.client_secret);
+    const { url } = await startProxy(configFile, { WS_OAUTH_SECRET: registered.client_secret });
+    expect(JSON.parse((await whoami(url, 'one')).text)).toMatchObject({ subject: 'erin' });
   });
 
   it('refuses a sign-in the user denies, and one the browser never finishes, naming the backend', async () => {

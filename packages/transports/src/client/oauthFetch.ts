@@ -1,5 +1,6 @@
 import { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ProxyError } from '../errors';
 import type { Logger } from '../logger';
 import type { OAuthBackendOptions } from './oauthOptions';
@@ -69,7 +70,8 @@ export function oauthFetch(config: OAuthFetchOptions): FetchLike {
     try {
       await pending;
     } catch (error) {
-      if (error instanceof ProxyError) throw error;
+      // A sign-in is needed (ours, or the error a hook offers in band): say so, once.
+      if (error instanceof ProxyError || error instanceof McpError) throw error;
       // The old token may still be good for a while: use it, and say why renewal failed.
       config.logger.warn(
         `Backend ${config.backend}: renewing the OAuth access token failed: ${(error as Error).message}`,
