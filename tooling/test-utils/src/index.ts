@@ -1,10 +1,15 @@
 /**
  * Test helpers shared by the workspace. Private: never published.
  */
+export {
+  type ClientMetadataDocumentServer,
+  startClientMetadataDocument,
+} from './clientMetadataDocument';
 export { everythingServerScript, everythingStdioCommand } from './everything';
 export { type BrowseOptions, type BrowseResult, browseAuthorization } from './oauthBrowser';
 export {
   type AuthorizationCodeOptions,
+  type ClientMetadataDocumentOptions,
   type Issuer,
   type IssuerOptions,
   startIssuer,

@@ -1,6 +1,7 @@
 /// <reference path="./oidcProvider.d.ts" />
 import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
@@ -32,6 +33,27 @@ export interface Issuer {
 export interface AuthorizationCodeOptions {
   /** Lifetime of the access tokens issued, in seconds (short ones let a test see expiry). @default 3600 */
   accessTokenTtlSec?: number;
+  /**
+   * Also accept clients whose `client_id` is the https URL of a client ID metadata document
+   * (draft-ietf-oauth-client-id-metadata-document, the MCP SEP-991), fetched from that URL at
+   * the authorization request instead of registered: `oidc-provider`'s experimental
+   * `clientIdMetadataDocument` feature, advertised as `client_id_metadata_document_supported:
+   * true` in the issuer's metadata. Only documents on loopback (`https://127.0.0.1`,
+   * `https://localhost`, `https://[::1]`) are fetched, over TLS verified against `ca` alone.
+   * The document must satisfy the draft as `oidc-provider` checks it: `client_id` equal to its
+   * URL, no shared-secret `token_endpoint_auth_method` (use `'none'`), no `client_secret`, and
+   * the `redirect_uris` the client will use.
+   */
+  clientMetadataDocuments?: ClientMetadataDocumentOptions;
+}
+
+/** Options of {@link AuthorizationCodeOptions.clientMetadataDocuments}. */
+export interface ClientMetadataDocumentOptions {
+  /**
+   * The CA certificate(s), PEM, that the documents' HTTPS servers are verified against (instead
+   * of Node's default CAs), e.g. `startClientMetadataDocument(...).ca`.
+   */
+  ca: string | Buffer;
 }
 
 /** Options of {@link startIssuer}. */
@@ -220,11 +242,87 @@ async function interact(
     .end(`unexpected ${req.method} in a ${details.prompt.name} prompt`);
 }
 
+/** Host names of loopback, as `URL.hostname` spells them. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Whether `id` is an https URL on loopback (where the test's metadata documents are). */
+function isLoopbackHttps(id: string | URL): boolean {
+  const parsed = URL.parse(String(id));
+  return parsed?.protocol === 'https:' && LOOPBACK_HOSTS.has(parsed.hostname);
+}
+
+/** The most of a loopback response body {@link loopbackFetch} reads. */
+const LOOPBACK_BODY_LIMIT = 1_048_576;
+
+/**
+ * `oidc-provider`'s `fetch` hook (the one function its outgoing requests go through): https
+ * URLs on loopback are fetched with `node:https`, the server's certificate verified against
+ * `ca` only; everything else goes to the global `fetch` with `oidc-provider`'s options
+ * unchanged. `oidc-provider` passes an undici dispatcher that drops connections to special-use
+ * addresses (SSRF protection), loopback included, so a document on 127.0.0.1 can only be
+ * fetched around it; this is the one relaxation, for loopback and the given CA alone. Bodyless
+ * requests only (what it sends: GET); redirects are not followed (it asks for `manual`).
+ */
+function loopbackFetch(ca: string | Buffer) {
+  return async (input: string | URL, init: RequestInit = {}): Promise<Response> => {
+    if (!isLoopbackHttps(input)) return fetch(input, init);
+    if (init.body !== undefined && init.body !== null) {
+      throw new TypeError('the loopback fetch of the test issuer sends no request bodies');
+    }
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    return new Promise<Response>((resolve, reject) => {
+      const req = httpsRequest(
+        input,
+        {
+          method: init.method ?? 'GET',
+          headers,
+          ca,
+          ...(init.signal ? { signal: init.signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > LOOPBACK_BODY_LIMIT) {
+              res.destroy(new Error('response too large'));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            const responseHeaders = new Headers();
+            for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+              responseHeaders.append(res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string);
+            }
+            const status = res.statusCode ?? 502;
+            const empty = status === 204 || status === 304 || init.method === 'HEAD';
+            resolve(
+              new Response(empty ? null : Buffer.concat(chunks), {
+                status,
+                statusText: res.statusMessage ?? '',
+                headers: responseHeaders,
+              }),
+            );
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  };
+}
+
 /**
  * Starts `oidc-provider` with confidential clients `ids` (secret `secret-<id>`) allowed the
  * client-credentials grant, and resource indicators that issue RS256 JWTs with `aud` = the
  * resource asked for. With {@link IssuerOptions.authorizationCode} it also registers clients
- * dynamically and logs users in by the authorization-code grant (see there).
+ * dynamically and logs users in by the authorization-code grant (see there), and with its
+ * `clientMetadataDocuments` it takes client ID metadata documents as well.
  */
 export async function startIssuer(
   ids: readonly string[],
@@ -236,6 +334,7 @@ export async function startIssuer(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const code = options.authorizationCode;
   const accessTokenTtl = code ? (code.accessTokenTtlSec ?? 3600) : undefined;
+  const documents = code?.clientMetadataDocuments;
   let registrations = 0;
   const provider = new Provider(url, {
     ...(code
@@ -264,6 +363,7 @@ export async function startIssuer(
           },
         }
       : {}),
+    ...(documents ? { fetch: loopbackFetch(documents.ca) } : {}),
     scopes: ['openid', ...scopes],
     clients: ids.map((id) => ({
       client_id: id,
@@ -280,6 +380,17 @@ export async function startIssuer(
             devInteractions: { enabled: false },
             // RFC 7009, so that a client signing out can revoke what it holds.
             revocation: { enabled: true },
+            ...(documents
+              ? {
+                  clientIdMetadataDocument: {
+                    enabled: true,
+                    // The draft version oidc-provider 9.13 implements (it refuses other acks).
+                    ack: 'draft-02',
+                    // Documents are fetched from loopback only: the test's own HTTPS server.
+                    allowFetch: async (_ctx: unknown, id: string) => isLoopbackHttps(id),
+                  },
+                }
+              : {}),
             registration: {
               enabled: true,
               initialAccessToken: false,
