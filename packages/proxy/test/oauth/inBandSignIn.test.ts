@@ -33,9 +33,10 @@ import { Cleanup } from '../reliability/fixtures/harness';
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
 
-async function start() {
+/** The front's authorization server (clients `callers`), the backend's, and the backend. */
+async function servers(callers: readonly string[]) {
   const frontIssuer = cleanup.add(
-    await startIssuer(['alice', 'bob', 'carol'], ['mcp:tools'], { authorizationCode: {} }),
+    await startIssuer(callers, ['mcp:tools'], { authorizationCode: {} }),
     (i) => i.close(),
   );
   const backendIssuer = cleanup.add(
@@ -46,6 +47,11 @@ async function start() {
     await startProtectedBackend({ issuer: backendIssuer.url, scopes: ['mcp:tools'] }),
     (b) => b.close(),
   );
+  return { frontIssuer, backend };
+}
+
+async function start() {
+  const { frontIssuer, backend } = await servers(['alice', 'bob', 'carol']);
   const storeFile = join(mkdtempSync(join(tmpdir(), 'in-band-')), 'grants.json');
   const frontOptions = { resource: RESOURCE, authorizationServers: [frontIssuer.url] };
   let origin = '';
@@ -83,8 +89,15 @@ interface Caller {
   completed: string[];
 }
 
-async function caller(url: string, issuer: Issuer, who: string, urlMode = true): Promise<Caller> {
-  const token = await issuer.token(who, RESOURCE);
+/** A client of the front at `url` as `who`, with a token for `resource` (the front's). */
+async function caller(
+  url: string,
+  issuer: Issuer,
+  who: string,
+  urlMode = true,
+  resource = RESOURCE,
+): Promise<Caller> {
+  const token = await issuer.token(who, resource);
   const completed: string[] = [];
   const front = await within(
     frontHttp(
@@ -197,18 +210,7 @@ describe('signing a caller in to an OAuth backend in band (URL elicitation)', ()
 
 describe('signing a caller in to an OAuth backend in band, through the CLI', () => {
   it('offers the link on the front the config names, and the retried call works', async () => {
-    const frontIssuer = cleanup.add(
-      await startIssuer(['dana'], ['mcp:tools'], { authorizationCode: {} }),
-      (i) => i.close(),
-    );
-    const backendIssuer = cleanup.add(
-      await startIssuer([], ['mcp:tools'], { authorizationCode: {} }),
-      (i) => i.close(),
-    );
-    const backend = cleanup.add(
-      await startProtectedBackend({ issuer: backendIssuer.url, scopes: ['mcp:tools'] }),
-      (b) => b.close(),
-    );
+    const { frontIssuer, backend } = await servers(['dana']);
     const dir = mkdtempSync(join(tmpdir(), 'in-band-cli-'));
     const port = await closedPort();
     const resource = `http://127.0.0.1:${port}/mcp`;
@@ -225,29 +227,13 @@ describe('signing a caller in to an OAuth backend in band, through the CLI', () 
       (c) => c.stop(),
     );
     await cli.waitForStderr(/Proxy listening on/, 20_000);
-    const token = await frontIssuer.token('dana', resource);
-    const completed: string[] = [];
-    const front = await within(
-      frontHttp(
-        resource,
-        { capabilities: { elicitation: { url: {} } } },
-        'dana',
-        (client) =>
-          client.setNotificationHandler(ElicitationCompleteNotificationSchema, (note) => {
-            completed.push(note.params.elicitationId);
-          }),
-        { authorization: `Bearer ${token}` },
-      ),
-      15_000,
-      'dana to connect',
-    );
-    cleanup.add(front, (f) => f.close());
-    const offer = await elicitationOf(whoami(front.client));
+    const dana = await caller(resource, frontIssuer, 'dana', true, resource);
+    const offer = await elicitationOf(whoami(dana.client));
     expect(offer.url.startsWith(`http://127.0.0.1:${port}/oauth/connect/`)).toBe(true);
     const done = await openLink(offer.url, 'dana', 'dana-at-backend');
     expect(done.status).toBe(200);
-    await waitFor(() => completed.includes(offer.elicitationId), { timeoutMs: 5000 });
-    expect(await whoami(front.client)).toMatchObject({ subject: 'dana-at-backend' });
+    await waitFor(() => dana.completed.includes(offer.elicitationId), { timeoutMs: 5000 });
+    expect(await whoami(dana.client)).toMatchObject({ subject: 'dana-at-backend' });
     const stored = await new FileTokenStore(join(dir, 'grants.json')).list();
     expect(stored.map((entry) => entry.key.principal)).toEqual(['dana']);
   });

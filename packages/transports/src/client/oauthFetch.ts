@@ -3,6 +3,7 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ProxyError } from '../errors';
 import type { Logger } from '../logger';
+import { grantId } from './oauthGrants';
 import type { OAuthBackendOptions } from './oauthOptions';
 import type { StoredOAuthProvider } from './oauthProvider';
 
@@ -56,7 +57,7 @@ export function oauthFetch(config: OAuthFetchOptions): FetchLike {
     const lifetime = (tokens.expires_in ?? 0) * 1000;
     const left = record.expiresAt - Date.now();
     if (left > Math.min(RENEW_BEFORE_MS, lifetime * RENEW_SHARE)) return;
-    const id = JSON.stringify([key.url, key.principal ?? null]);
+    const id = grantId(key);
     let pending = renewing.get(id);
     if (!pending) {
       pending = auth(config.provider, {
